@@ -1,0 +1,152 @@
+//! The command-line grammar: global options, the subcommand list, and the
+//! rewriting that lets crictl's Go-style flags (`-no-trunc`) parse.
+
+pub mod goflags;
+
+use clap::{Parser, Subcommand};
+
+use crate::commands::{
+    container_lifecycle, containers, images, info, pod_lifecycle, pods,
+};
+use crate::config::GlobalArgs;
+
+/// A client for the Kubernetes Container Runtime Interface (CRI).
+#[derive(Debug, Parser)]
+#[command(
+    name = "crictl",
+    about = "Inspect and drive a CRI container runtime (containerd, CRI-O) from the node",
+    disable_version_flag = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    /// Config file to read [env: CRI_CONFIG_FILE] [default: /etc/crictl.yaml]
+    #[arg(short = 'c', long = "config", value_name = "FILE")]
+    pub config: Option<String>,
+
+    /// Runtime service endpoint, such as unix:///run/containerd/containerd.sock [env: CONTAINER_RUNTIME_ENDPOINT]
+    #[arg(short = 'r', long = "runtime-endpoint", value_name = "ENDPOINT")]
+    pub runtime_endpoint: Option<String>,
+
+    /// Image service endpoint; defaults to the runtime endpoint [env: IMAGE_SERVICE_ENDPOINT]
+    #[arg(short = 'i', long = "image-endpoint", value_name = "ENDPOINT")]
+    pub image_endpoint: Option<String>,
+
+    /// Deadline for connecting and for each call, as a Go duration such as 2s or 500ms [default: 2s]
+    #[arg(short = 't', long = "timeout", value_name = "DURATION", value_parser = parse_signed_duration, allow_hyphen_values = true)]
+    pub timeout: Option<i64>,
+
+    /// Log decisions, requests and replies on stderr
+    #[arg(short = 'D', long = "debug")]
+    pub debug: bool,
+
+    /// Connection retries for a configured endpoint; -1 retries forever [default: 3, or 0 with a config file]
+    #[arg(long = "max-retries", value_name = "N", allow_hyphen_values = true)]
+    pub max_retries: Option<i64>,
+
+    /// Accepted for compatibility; tracing is not supported and this is ignored
+    #[arg(long = "enable-tracing", hide = true)]
+    pub enable_tracing: bool,
+
+    /// Accepted for compatibility and ignored
+    #[arg(long = "tracing-sampling-rate-per-million", hide = true, allow_hyphen_values = true)]
+    pub tracing_sampling_rate_per_million: Option<i64>,
+
+    /// Accepted for compatibility and ignored
+    #[arg(long = "tracing-endpoint", hide = true)]
+    pub tracing_endpoint: Option<String>,
+
+    /// Accepted for compatibility and ignored (Go profiling)
+    #[arg(long = "profile-cpu", hide = true)]
+    pub profile_cpu: Option<String>,
+
+    /// Accepted for compatibility and ignored (Go profiling)
+    #[arg(long = "profile-mem", hide = true)]
+    pub profile_mem: Option<String>,
+
+    /// Print the version and exit
+    #[arg(short = 'v', long = "version")]
+    pub version: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+impl Cli {
+    /// The global options in the form settings resolution takes.
+    pub fn global_args(&self) -> GlobalArgs {
+        GlobalArgs {
+            config: self.config.clone(),
+            runtime_endpoint: self.runtime_endpoint.clone(),
+            image_endpoint: self.image_endpoint.clone(),
+            timeout: self.timeout,
+            debug: self.debug,
+            max_retries: self.max_retries,
+        }
+    }
+}
+
+fn parse_signed_duration(text: &str) -> Result<i64, String> {
+    crate::godur::parse_nanos(text).map_err(|error| error.to_string())
+}
+
+/// The subcommands, listed alphabetically in help as crictl lists them.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new container in a pod sandbox
+    Create(container_lifecycle::CreateArgs),
+    /// Show the image filesystem usage
+    Imagefsinfo(images::ImageFsInfoArgs),
+    /// List images
+    #[command(visible_aliases = ["image", "img"])]
+    Images(images::ImagesArgs),
+    /// Show the runtime's status and configuration
+    Info(info::InfoArgs),
+    /// Show the status of one or more containers
+    Inspect(containers::InspectArgs),
+    /// Show the status of one or more images
+    Inspecti(images::InspectiArgs),
+    /// Show the status of one or more pod sandboxes
+    Inspectp(pods::InspectpArgs),
+    /// List pod sandboxes
+    Pods(pods::PodsArgs),
+    /// List containers
+    Ps(containers::PsArgs),
+    /// Remove one or more containers
+    Rm(container_lifecycle::RmArgs),
+    /// Remove one or more pod sandboxes
+    Rmp(pod_lifecycle::RmpArgs),
+    /// Run a new pod sandbox
+    Runp(pod_lifecycle::RunpArgs),
+    /// Start one or more created containers
+    Start(container_lifecycle::StartArgs),
+    /// Stop one or more running containers
+    Stop(container_lifecycle::StopArgs),
+    /// Stop one or more running pod sandboxes
+    Stopp(pod_lifecycle::StoppArgs),
+    /// Show the runtime's name and version
+    Version(info::VersionArgs),
+}
+
+impl Command {
+    /// The subcommand's name, for its help text.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Create(_) => "create",
+            Command::Imagefsinfo(_) => "imagefsinfo",
+            Command::Images(_) => "images",
+            Command::Info(_) => "info",
+            Command::Inspect(_) => "inspect",
+            Command::Inspecti(_) => "inspecti",
+            Command::Inspectp(_) => "inspectp",
+            Command::Pods(_) => "pods",
+            Command::Ps(_) => "ps",
+            Command::Rm(_) => "rm",
+            Command::Rmp(_) => "rmp",
+            Command::Runp(_) => "runp",
+            Command::Start(_) => "start",
+            Command::Stop(_) => "stop",
+            Command::Stopp(_) => "stopp",
+            Command::Version(_) => "version",
+        }
+    }
+}

@@ -1,0 +1,71 @@
+//! One module per command family. Each validates its arguments, makes its
+//! RPCs through the [`Context`]'s connections and renders to its output.
+
+pub mod container_lifecycle;
+pub mod containers;
+pub mod images;
+pub mod info;
+pub mod listing;
+pub mod manifest;
+pub mod output;
+pub mod pod_lifecycle;
+pub mod pods;
+
+use std::io::Write;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use crate::cli::Command;
+use crate::error::Result;
+use crate::transport::Connector;
+
+/// What a command runs with: the connections to the runtime and the writer
+/// its output goes to.
+pub struct Context<'a> {
+    pub connector: Connector,
+    pub out: &'a mut dyn Write,
+}
+
+impl Context<'_> {
+    /// The per-call deadline from `--timeout` or the config file.
+    pub fn timeout(&self) -> Option<std::time::Duration> {
+        Some(self.connector.settings().timeout)
+    }
+}
+
+/// Runs one parsed command.
+pub async fn run(command: Command, context: &mut Context<'_>) -> Result<()> {
+    match command {
+        Command::Create(args) => container_lifecycle::create(args, context).await,
+        Command::Imagefsinfo(args) => images::imagefsinfo(args, context).await,
+        Command::Images(args) => images::images(args, context).await,
+        Command::Info(args) => info::info(args, context).await,
+        Command::Inspect(args) => containers::inspect(args, context).await,
+        Command::Inspecti(args) => images::inspecti(args, context).await,
+        Command::Inspectp(args) => pods::inspectp(args, context).await,
+        Command::Pods(args) => pods::pods(args, context).await,
+        Command::Ps(args) => containers::ps(args, context).await,
+        Command::Rm(args) => container_lifecycle::rm(args, context).await,
+        Command::Rmp(args) => pod_lifecycle::rmp(args, context).await,
+        Command::Runp(args) => pod_lifecycle::runp(args, context).await,
+        Command::Start(args) => container_lifecycle::start(args, context).await,
+        Command::Stop(args) => container_lifecycle::stop(args, context).await,
+        Command::Stopp(args) => pod_lifecycle::stopp(args, context).await,
+        Command::Version(args) => info::version(args, context).await,
+    }
+}
+
+/// The current time in nanoseconds since the Unix epoch, the unit CRI uses
+/// for every timestamp.
+pub fn now_nanos() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|elapsed| i64::try_from(elapsed.as_nanos()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+/// The "CREATED" text of tables: how long ago `created_at` was, in
+/// go-units' words, with " ago".
+pub fn age_text(created_at: i64, now: i64) -> String {
+    let seconds = (now as f64 - created_at as f64) / 1e9;
+    format!("{} ago", crate::render::human::human_duration(seconds))
+}

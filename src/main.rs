@@ -1,0 +1,176 @@
+//! The `crictl` binary: parse the command line, resolve settings, run one
+//! command on a single-threaded runtime, and turn the outcome into an exit
+//! status.
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use clap::{CommandFactory, FromArgMatches};
+use clap::error::ErrorKind;
+
+use crictl_rs::cli::{Cli, goflags};
+use crictl_rs::commands::{self, Context};
+use crictl_rs::config;
+use crictl_rs::diag;
+use crictl_rs::error::Error;
+use crictl_rs::transport::Connector;
+
+/// Exit status for a command name crictl does not know, as crictl uses.
+const UNKNOWN_COMMAND_STATUS: u8 = 3;
+
+fn main() -> ExitCode {
+    let command = Cli::command();
+    let args = goflags::rewrite(&command, std::env::args().collect());
+    let matches = match command.try_get_matches_from(args) {
+        Ok(matches) => matches,
+        Err(error) => return usage_error(error),
+    };
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(error) => return usage_error(error),
+    };
+
+    if cli.version {
+        println!("crictl version {}", env!("CARGO_PKG_VERSION"));
+        return ExitCode::SUCCESS;
+    }
+    let global = cli.global_args();
+    let Some(subcommand) = cli.command else {
+        let _ = Cli::command().print_help();
+        return ExitCode::SUCCESS;
+    };
+    if cli.debug {
+        init_logging();
+    }
+
+    let executable_dir = std::env::current_exe()
+        .ok()
+        .and_then(|path| path.parent().map(std::path::Path::to_owned));
+    let env = |name: &str| std::env::var(name).ok();
+    let settings = match config::resolve(&global, &env, executable_dir.as_deref(), false) {
+        Ok(settings) => settings,
+        Err(error) => {
+            diag::error(&error.to_string());
+            return ExitCode::FAILURE;
+        }
+    };
+    if settings.debug && !cli.debug {
+        init_logging();
+    }
+    if let Some(reason) = &settings.ignored_config {
+        diag::warn(&format!("ignoring the default config file: {reason}"));
+    }
+
+    let result = run(subcommand, Connector::new(settings));
+    finish(result)
+}
+
+/// Runs the command, stopping it cleanly on Ctrl-C or SIGTERM.
+fn run(subcommand: crictl_rs::cli::Command, connector: Connector) -> Result<(), Error> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|source| Error::io("starting the async runtime", source))?;
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+
+    let result = runtime.block_on(async {
+        let mut context = Context {
+            connector,
+            out: &mut out,
+        };
+        tokio::select! {
+            result = commands::run(subcommand, &mut context) => result,
+            () = interrupted() => Err(Error::Interrupted),
+        }
+    });
+    let flushed = out
+        .flush()
+        .map_err(|source| Error::io("writing output", source));
+    result.and(flushed)
+}
+
+/// Resolves when the process receives SIGINT or SIGTERM.
+async fn interrupted() {
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = terminate => {}
+    }
+}
+
+/// Reports the outcome on stderr and picks the exit status.
+fn finish(result: Result<(), Error>) -> ExitCode {
+    let error = match result {
+        Ok(()) => return ExitCode::SUCCESS,
+        Err(error) => error,
+    };
+    if let Error::Io { source, .. } = &error
+        && source.kind() == io::ErrorKind::BrokenPipe
+    {
+        // The reader went away (`crictl ps | head`); nothing is wrong.
+        return ExitCode::SUCCESS;
+    }
+    if let Error::Help { command, message } = &error {
+        if let Some(message) = message {
+            diag::info(message);
+        }
+        print_subcommand_help(command);
+        return ExitCode::SUCCESS;
+    }
+    let mut message = error.to_string();
+    if let Some(hint) = error.hint() {
+        message.push_str(&format!(" ({hint})"));
+    }
+    diag::error(&message);
+    ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(1))
+}
+
+fn print_subcommand_help(name: &str) {
+    let mut command = Cli::command();
+    command.build();
+    if let Some(sub) = command.find_subcommand_mut(name) {
+        let _ = writeln!(io::stdout(), "{}", sub.render_help());
+    }
+}
+
+/// Handles a command line clap rejected: help and version requests print to
+/// stdout and succeed; an unknown command exits 3 and other mistakes exit 1,
+/// as crictl does.
+fn usage_error(error: clap::Error) -> ExitCode {
+    match error.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = error.print();
+            ExitCode::SUCCESS
+        }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = write!(io::stdout(), "{}", error.render());
+            ExitCode::SUCCESS
+        }
+        ErrorKind::InvalidSubcommand => {
+            let _ = error.print();
+            ExitCode::from(UNKNOWN_COMMAND_STATUS)
+        }
+        _ => {
+            let _ = error.print();
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Sends debug logs to stderr, for `--debug` or `debug: true`.
+fn init_logging() {
+    let _ = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::DEBUG)
+        .with_writer(io::stderr)
+        .with_target(false)
+        .without_time()
+        .try_init();
+}

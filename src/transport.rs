@@ -1,0 +1,373 @@
+//! Connections to the runtime and image services over Unix sockets: dialing,
+//! the validation call crictl makes first, retries, default-endpoint probing
+//! and per-call deadlines.
+
+use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use hyper_util::rt::TokioIo;
+use tokio::net::UnixStream;
+use tonic::transport::{Channel, Endpoint as TonicEndpoint};
+use tracing::debug;
+
+use crate::config::endpoint::{self, DEFAULT_ENDPOINTS, EndpointError};
+use crate::config::{Endpoint, Settings};
+use crate::proto::cri::{
+    self, image_service_client::ImageServiceClient,
+    runtime_service_client::RuntimeServiceClient,
+};
+
+/// Replies up to this size are accepted; CRI runtimes answer list calls for
+/// busy nodes with several MiB, past tonic's 4 MiB default.
+pub const MAX_DECODE_BYTES: usize = 16 * 1024 * 1024;
+
+/// First delay between connection retries; it doubles up to
+/// [`MAX_RETRY_DELAY`].
+const FIRST_RETRY_DELAY: Duration = Duration::from_millis(500);
+const MAX_RETRY_DELAY: Duration = Duration::from_secs(5);
+
+pub type RuntimeClient = RuntimeServiceClient<Channel>;
+pub type ImageClient = ImageServiceClient<Channel>;
+
+/// Which CRI service a connection is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Api {
+    Runtime,
+    Image,
+}
+
+impl Api {
+    fn name(self) -> &'static str {
+        match self {
+            Api::Runtime => "runtime",
+            Api::Image => "image",
+        }
+    }
+}
+
+/// Failure to reach a CRI service.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error(transparent)]
+    Endpoint(#[from] EndpointError),
+
+    #[error("cannot connect to {endpoint}: {}", describe_dial(.path, .source))]
+    Dial {
+        endpoint: String,
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+
+    #[error("the {} service at {endpoint} rejected the CRI v1 check: {}{}", .api.name(),
+        crate::error::describe_status(.status), validate_hint(.status))]
+    Validate {
+        endpoint: String,
+        api: Api,
+        status: tonic::Status,
+    },
+
+    #[error("the runtime at {endpoint} did not answer within {}; it may be hung or overloaded (raise --timeout to wait longer)",
+        crate::godur::format(*.timeout))]
+    TimedOut { endpoint: String, timeout: Duration },
+
+    #[error("no container runtime answered at the default endpoints ({}); is the runtime running? If it listens elsewhere, set --runtime-endpoint, CONTAINER_RUNTIME_ENDPOINT or runtime-endpoint in crictl.yaml",
+        .tried.iter().map(|(ep, why)| format!("{ep}: {why}")).collect::<Vec<_>>().join("; "))]
+    NoDefault { tried: Vec<(String, String)> },
+}
+
+impl ConnectError {
+    /// A short reason without the endpoint, for the probe summary.
+    fn reason(&self) -> String {
+        match self {
+            ConnectError::Dial { source, .. } => match source.kind() {
+                io::ErrorKind::NotFound => "no such socket".to_owned(),
+                io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+                io::ErrorKind::ConnectionRefused => "connection refused".to_owned(),
+                _ => source.to_string(),
+            },
+            ConnectError::Validate { status, .. } => crate::error::describe_status(status),
+            ConnectError::TimedOut { timeout, .. } => {
+                format!("no answer within {}", crate::godur::format(*timeout))
+            }
+            other => other.to_string(),
+        }
+    }
+}
+
+fn describe_dial(path: &Path, source: &io::Error) -> String {
+    let path = path.display();
+    match source.kind() {
+        io::ErrorKind::NotFound => format!(
+            "socket {path} does not exist; is the container runtime running, and is the endpoint right?"
+        ),
+        io::ErrorKind::PermissionDenied => {
+            format!("permission denied on {path}; run as root or as a user allowed to use the socket")
+        }
+        io::ErrorKind::ConnectionRefused => format!(
+            "connection refused on {path}: nothing is listening there; is the container runtime running?"
+        ),
+        _ => format!("{path}: {source}"),
+    }
+}
+
+fn validate_hint(status: &tonic::Status) -> &'static str {
+    match status.code() {
+        tonic::Code::Unimplemented => {
+            " (the socket does not serve CRI v1; with containerd, check that its cri plugin is enabled)"
+        }
+        _ => "",
+    }
+}
+
+/// Opens and caches the connections a command needs, in the order it asks.
+pub struct Connector {
+    settings: Settings,
+    defaults: Vec<String>,
+    warned: Cell<bool>,
+    /// The default endpoint that answered, tried first for the other service.
+    found_default: RefCell<Option<String>>,
+}
+
+impl Connector {
+    pub fn new(settings: Settings) -> Self {
+        Self::with_defaults(settings, DEFAULT_ENDPOINTS.iter().map(|s| (*s).to_owned()).collect())
+    }
+
+    /// Uses `defaults` in place of the built-in probe list, so tests can
+    /// point it at their own sockets.
+    pub fn with_defaults(settings: Settings, defaults: Vec<String>) -> Self {
+        Connector {
+            settings,
+            defaults,
+            warned: Cell::new(false),
+            found_default: RefCell::new(None),
+        }
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Connects to the runtime service and checks it with `Version`.
+    pub async fn runtime(&self) -> Result<RuntimeClient, ConnectError> {
+        self.runtime_with_timeout(self.settings.timeout).await
+    }
+
+    /// As [`Connector::runtime`], with another deadline for the connection
+    /// (crictl's `--cancel-timeout`).
+    pub async fn runtime_with_timeout(
+        &self,
+        timeout: Duration,
+    ) -> Result<RuntimeClient, ConnectError> {
+        let channel = self
+            .open(&self.settings.runtime_endpoint.clone(), Api::Runtime, timeout)
+            .await?;
+        Ok(runtime_client(channel))
+    }
+
+    /// Connects to the image service and checks it with `ImageFsInfo`.
+    pub async fn image(&self) -> Result<ImageClient, ConnectError> {
+        let channel = self
+            .open(
+                &self.settings.image_endpoint.clone(),
+                Api::Image,
+                self.settings.timeout,
+            )
+            .await?;
+        Ok(image_client(channel))
+    }
+
+    async fn open(
+        &self,
+        endpoint: &Endpoint,
+        api: Api,
+        timeout: Duration,
+    ) -> Result<Channel, ConnectError> {
+        match endpoint {
+            Endpoint::Explicit(address) => self.open_with_retries(address, api, timeout).await,
+            Endpoint::Probe => self.probe(api, timeout).await,
+        }
+    }
+
+    async fn open_with_retries(
+        &self,
+        address: &str,
+        api: Api,
+        timeout: Duration,
+    ) -> Result<Channel, ConnectError> {
+        let max_retries = self.settings.max_retries;
+        let mut delay = FIRST_RETRY_DELAY;
+        let mut attempt: i64 = 0;
+        loop {
+            let error = match connect_and_check(address, api, timeout).await {
+                Ok(channel) => return Ok(channel),
+                Err(error @ ConnectError::Endpoint(_)) => return Err(error),
+                Err(error) => error,
+            };
+            if max_retries >= 0 && attempt >= max_retries {
+                return Err(error);
+            }
+            attempt += 1;
+            debug!(attempt, max_retries, delay = ?delay, error = %error, "connection failed, retrying");
+            tokio::time::sleep(delay).await;
+            delay = (delay * 2).min(MAX_RETRY_DELAY);
+        }
+    }
+
+    async fn probe(&self, api: Api, timeout: Duration) -> Result<Channel, ConnectError> {
+        if !self.warned.replace(true) {
+            crate::diag::warn(&format!(
+                "no endpoint is configured, so the default endpoints are tried in order: {}. \
+                 Relying on them is deprecated: set --runtime-endpoint, CONTAINER_RUNTIME_ENDPOINT \
+                 or runtime-endpoint in crictl.yaml",
+                self.defaults.join(", ")
+            ));
+        }
+        let mut order = self.defaults.clone();
+        if let Some(found) = self.found_default.borrow().as_ref() {
+            order.retain(|address| address != found);
+            order.insert(0, found.clone());
+        }
+
+        let mut tried = Vec::new();
+        for address in order {
+            debug!(endpoint = %address, timeout = ?timeout, api = api.name(), "trying default endpoint");
+            match connect_and_check(&address, api, timeout).await {
+                Ok(channel) => {
+                    debug!(endpoint = %address, "connected");
+                    *self.found_default.borrow_mut() = Some(address);
+                    return Ok(channel);
+                }
+                Err(error) => {
+                    debug!(endpoint = %address, error = %error, "default endpoint failed");
+                    tried.push((address, error.reason()));
+                }
+            }
+        }
+        Err(ConnectError::NoDefault { tried })
+    }
+}
+
+/// Dials `address` and makes the service's validation call, all within
+/// `timeout`.
+async fn connect_and_check(
+    address: &str,
+    api: Api,
+    timeout: Duration,
+) -> Result<Channel, ConnectError> {
+    let path = endpoint::socket_path(address)?;
+    let attempt = async {
+        let channel = dial(&path).await.map_err(|source| ConnectError::Dial {
+            endpoint: address.to_owned(),
+            path: path.clone(),
+            source,
+        })?;
+        let check = match api {
+            Api::Runtime => runtime_client(channel.clone())
+                .version(request(cri::VersionRequest::default(), Some(timeout)))
+                .await
+                .map(drop),
+            Api::Image => image_client(channel.clone())
+                .image_fs_info(request(cri::ImageFsInfoRequest::default(), Some(timeout)))
+                .await
+                .map(drop),
+        };
+        check.map_err(|status| ConnectError::Validate {
+            endpoint: address.to_owned(),
+            api,
+            status,
+        })?;
+        Ok(channel)
+    };
+    tokio::time::timeout(timeout, attempt)
+        .await
+        .unwrap_or_else(|_| {
+            Err(ConnectError::TimedOut {
+                endpoint: address.to_owned(),
+                timeout,
+            })
+        })
+}
+
+/// Opens an HTTP/2 channel over the Unix socket at `path`.
+async fn dial(path: &Path) -> Result<Channel, io::Error> {
+    // Dial once up front so a missing socket or a permission problem comes
+    // back as a plain io::Error instead of deep inside tonic's error chain.
+    let stream = UnixStream::connect(path).await?;
+    let first = std::sync::Mutex::new(Some(stream));
+    let path = path.to_owned();
+    let connector = tower::service_fn(move |_: tonic::transport::Uri| {
+        let ready = first.lock().ok().and_then(|mut slot| slot.take());
+        let path = path.clone();
+        async move {
+            let stream = match ready {
+                Some(stream) => stream,
+                None => UnixStream::connect(path).await?,
+            };
+            Ok::<_, io::Error>(TokioIo::new(stream))
+        }
+    });
+    // The URI is a placeholder: the connector ignores it, and CRI runtimes
+    // expect the `localhost` authority that crictl sends.
+    TonicEndpoint::from_static("http://localhost")
+        .connect_with_connector(connector)
+        .await
+        .map_err(|error| find_io_error(&error).unwrap_or_else(|| io::Error::other(error.to_string())))
+}
+
+fn find_io_error(error: &(dyn std::error::Error + 'static)) -> Option<io::Error> {
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(inner) = current {
+        if let Some(io_error) = inner.downcast_ref::<io::Error>() {
+            return Some(io::Error::new(io_error.kind(), io_error.to_string()));
+        }
+        current = inner.source();
+    }
+    None
+}
+
+fn runtime_client(channel: Channel) -> RuntimeClient {
+    RuntimeServiceClient::new(channel)
+        .max_decoding_message_size(MAX_DECODE_BYTES)
+        .max_encoding_message_size(MAX_DECODE_BYTES)
+}
+
+fn image_client(channel: Channel) -> ImageClient {
+    ImageServiceClient::new(channel)
+        .max_decoding_message_size(MAX_DECODE_BYTES)
+        .max_encoding_message_size(MAX_DECODE_BYTES)
+}
+
+/// Wraps `message` in a request that carries `timeout` to the server as its
+/// gRPC deadline.
+pub fn request<T>(message: T, timeout: Option<Duration>) -> tonic::Request<T> {
+    let mut request = tonic::Request::new(message);
+    if let Some(timeout) = timeout {
+        request.set_timeout(timeout);
+    }
+    request
+}
+
+/// Awaits an RPC, failing with `DeadlineExceeded` once `timeout` passes.
+///
+/// The server also sees the deadline through the request header, but a hung
+/// runtime may never answer, so the client enforces it too.
+pub async fn call<T>(
+    timeout: Option<Duration>,
+    rpc: impl Future<Output = Result<tonic::Response<T>, tonic::Status>>,
+) -> Result<T, tonic::Status> {
+    match timeout {
+        None => rpc.await.map(tonic::Response::into_inner),
+        Some(limit) => match tokio::time::timeout(limit, rpc).await {
+            Ok(result) => result.map(tonic::Response::into_inner),
+            Err(_) => Err(tonic::Status::deadline_exceeded(format!(
+                "no answer within {}",
+                crate::godur::format(limit)
+            ))),
+        },
+    }
+}
