@@ -47,7 +47,10 @@ fn main() -> ExitCode {
         .ok()
         .and_then(|path| path.parent().map(std::path::Path::to_owned));
     let env = |name: &str| std::env::var(name).ok();
-    let settings = match config::resolve(&global, &env, executable_dir.as_deref(), false) {
+    // `config` edits the file named by --config or the default path, even
+    // when that file is missing or would not load.
+    let for_config = matches!(subcommand, crictl_rs::cli::Command::Config(_));
+    let settings = match config::resolve(&global, &env, executable_dir.as_deref(), for_config) {
         Ok(settings) => settings,
         Err(error) => {
             diag::error(&error.to_string());

@@ -6,7 +6,7 @@ pub mod goflags;
 use clap::{Parser, Subcommand};
 
 use crate::commands::{
-    container_lifecycle, containers, images, info, pod_lifecycle, pods,
+    config, container_lifecycle, containers, images, info, pod_lifecycle, pods,
 };
 use crate::config::GlobalArgs;
 
@@ -92,6 +92,8 @@ fn parse_signed_duration(text: &str) -> Result<i64, String> {
 /// The subcommands, listed alphabetically in help as crictl lists them.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Get and set crictl.yaml options
+    Config(config::ConfigArgs),
     /// Create a new container in a pod sandbox
     Create(container_lifecycle::CreateArgs),
     /// Show the image filesystem usage
@@ -131,6 +133,7 @@ impl Command {
     /// The subcommand's name, for its help text.
     pub fn name(&self) -> &'static str {
         match self {
+            Command::Config(_) => "config",
             Command::Create(_) => "create",
             Command::Imagefsinfo(_) => "imagefsinfo",
             Command::Images(_) => "images",

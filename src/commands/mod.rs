@@ -1,6 +1,7 @@
 //! One module per command family. Each validates its arguments, makes its
 //! RPCs through the [`Context`]'s connections and renders to its output.
 
+pub mod config;
 pub mod container_lifecycle;
 pub mod containers;
 pub mod images;
@@ -35,6 +36,10 @@ impl Context<'_> {
 /// Runs one parsed command.
 pub async fn run(command: Command, context: &mut Context<'_>) -> Result<()> {
     match command {
+        Command::Config(args) => {
+            let path = context.connector.settings().config_path.clone();
+            config::run(args, &path, context.out)
+        }
         Command::Create(args) => container_lifecycle::create(args, context).await,
         Command::Imagefsinfo(args) => images::imagefsinfo(args, context).await,
         Command::Images(args) => images::images(args, context).await,

@@ -1,6 +1,7 @@
 //! Effective settings, merged as crictl merges them: command-line flags, then
 //! environment variables, then the config file, then built-in defaults.
 
+pub mod edit;
 pub mod endpoint;
 pub mod file;
 
