@@ -29,7 +29,10 @@ pub fn parse_labels(values: &[String]) -> Result<BTreeMap<String, String>> {
 }
 
 /// Whether `labels` holds every pair of `selector`.
-pub fn labels_match(labels: &BTreeMap<String, String>, selector: &BTreeMap<String, String>) -> bool {
+pub fn labels_match(
+    labels: &BTreeMap<String, String>,
+    selector: &BTreeMap<String, String>,
+) -> bool {
     selector
         .iter()
         .all(|(key, value)| labels.get(key) == Some(value))
@@ -150,7 +153,11 @@ mod tests {
             ((5, true, 3), 3),
         ];
         for ((total, latest, last), expected) in cases {
-            assert_eq!(kept_count(total, latest, last), expected, "{total} {latest} {last}");
+            assert_eq!(
+                kept_count(total, latest, last),
+                expected,
+                "{total} {latest} {last}"
+            );
         }
     }
 

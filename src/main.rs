@@ -5,8 +5,8 @@
 use std::io::{self, Write};
 use std::process::ExitCode;
 
-use clap::{CommandFactory, FromArgMatches};
 use clap::error::ErrorKind;
+use clap::{CommandFactory, FromArgMatches};
 
 use crictl_rs::cli::{Cli, goflags};
 use crictl_rs::commands::{self, Context};
@@ -168,12 +168,22 @@ fn usage_error(error: clap::Error) -> ExitCode {
     }
 }
 
-/// Sends debug logs to stderr, for `--debug` or `debug: true`.
+/// Sends debug logs to stderr, for `--debug` or `debug: true`. Only this
+/// crate logs at debug level; the HTTP/2 and gRPC layers below log frame
+/// by frame, which buries the requests and replies.
 fn init_logging() {
-    let _ = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::DEBUG)
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
+
+    let filter = tracing_subscriber::filter::Targets::new()
+        .with_target("crictl_rs", tracing::Level::DEBUG)
+        .with_default(tracing::Level::WARN);
+    let format = tracing_subscriber::fmt::layer()
         .with_writer(io::stderr)
         .with_target(false)
-        .without_time()
+        .without_time();
+    let _ = tracing_subscriber::registry()
+        .with(filter)
+        .with(format)
         .try_init();
 }

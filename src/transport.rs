@@ -16,8 +16,7 @@ use tracing::debug;
 use crate::config::endpoint::{self, DEFAULT_ENDPOINTS, EndpointError};
 use crate::config::{Endpoint, Settings};
 use crate::proto::cri::{
-    self, image_service_client::ImageServiceClient,
-    runtime_service_client::RuntimeServiceClient,
+    self, image_service_client::ImageServiceClient, runtime_service_client::RuntimeServiceClient,
 };
 
 /// Replies up to this size are accepted; CRI runtimes answer list calls for
@@ -105,7 +104,9 @@ fn describe_dial(path: &Path, source: &io::Error) -> String {
             "socket {path} does not exist; is the container runtime running, and is the endpoint right?"
         ),
         io::ErrorKind::PermissionDenied => {
-            format!("permission denied on {path}; run as root or as a user allowed to use the socket")
+            format!(
+                "permission denied on {path}; run as root or as a user allowed to use the socket"
+            )
         }
         io::ErrorKind::ConnectionRefused => format!(
             "connection refused on {path}: nothing is listening there; is the container runtime running?"
@@ -134,7 +135,10 @@ pub struct Connector {
 
 impl Connector {
     pub fn new(settings: Settings) -> Self {
-        Self::with_defaults(settings, DEFAULT_ENDPOINTS.iter().map(|s| (*s).to_owned()).collect())
+        Self::with_defaults(
+            settings,
+            DEFAULT_ENDPOINTS.iter().map(|s| (*s).to_owned()).collect(),
+        )
     }
 
     /// Uses `defaults` in place of the built-in probe list, so tests can
@@ -164,7 +168,11 @@ impl Connector {
         timeout: Duration,
     ) -> Result<RuntimeClient, ConnectError> {
         let channel = self
-            .open(&self.settings.runtime_endpoint.clone(), Api::Runtime, timeout)
+            .open(
+                &self.settings.runtime_endpoint.clone(),
+                Api::Runtime,
+                timeout,
+            )
             .await?;
         Ok(runtime_client(channel))
     }
@@ -316,7 +324,9 @@ async fn dial(path: &Path) -> Result<Channel, io::Error> {
     TonicEndpoint::from_static("http://localhost")
         .connect_with_connector(connector)
         .await
-        .map_err(|error| find_io_error(&error).unwrap_or_else(|| io::Error::other(error.to_string())))
+        .map_err(|error| {
+            find_io_error(&error).unwrap_or_else(|| io::Error::other(error.to_string()))
+        })
 }
 
 fn find_io_error(error: &(dyn std::error::Error + 'static)) -> Option<io::Error> {
@@ -343,8 +353,17 @@ fn image_client(channel: Channel) -> ImageClient {
 }
 
 /// Wraps `message` in a request that carries `timeout` to the server as its
-/// gRPC deadline.
-pub fn request<T>(message: T, timeout: Option<Duration>) -> tonic::Request<T> {
+/// gRPC deadline, and logs it at debug level.
+///
+/// Requests that carry secrets (`PullImageRequest`'s credentials) go through
+/// [`request_unlogged`] instead.
+pub fn request<T: std::fmt::Debug>(message: T, timeout: Option<Duration>) -> tonic::Request<T> {
+    debug!(request = ?message, "sending {}", short_type_name::<T>());
+    request_unlogged(message, timeout)
+}
+
+/// As [`request`], without logging the message.
+pub fn request_unlogged<T>(message: T, timeout: Option<Duration>) -> tonic::Request<T> {
     let mut request = tonic::Request::new(message);
     if let Some(timeout) = timeout {
         request.set_timeout(timeout);
@@ -356,7 +375,25 @@ pub fn request<T>(message: T, timeout: Option<Duration>) -> tonic::Request<T> {
 ///
 /// The server also sees the deadline through the request header, but a hung
 /// runtime may never answer, so the client enforces it too.
-pub async fn call<T>(
+pub async fn call<T: std::fmt::Debug>(
+    timeout: Option<Duration>,
+    rpc: impl Future<Output = Result<tonic::Response<T>, tonic::Status>>,
+) -> Result<T, tonic::Status> {
+    let result = call_unlogged(timeout, rpc).await;
+    match &result {
+        Ok(reply) => debug!(reply = ?reply, "received {}", short_type_name::<T>()),
+        Err(status) => debug!(code = ?status.code(), message = status.message(), "call failed"),
+    }
+    result
+}
+
+fn short_type_name<T>() -> &'static str {
+    let name = std::any::type_name::<T>();
+    name.rsplit("::").next().unwrap_or(name)
+}
+
+/// As [`call`], without logging the reply.
+pub async fn call_unlogged<T>(
     timeout: Option<Duration>,
     rpc: impl Future<Output = Result<tonic::Response<T>, tonic::Status>>,
 ) -> Result<T, tonic::Status> {

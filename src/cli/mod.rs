@@ -6,7 +6,8 @@ pub mod goflags;
 use clap::{Parser, Subcommand};
 
 use crate::commands::{
-    config, container_lifecycle, containers, images, info, pod_lifecycle, pods,
+    config, container_lifecycle, container_update, containers, image_lifecycle, images, info,
+    pod_lifecycle, pods, run,
 };
 use crate::config::GlobalArgs;
 
@@ -48,7 +49,11 @@ pub struct Cli {
     pub enable_tracing: bool,
 
     /// Accepted for compatibility and ignored
-    #[arg(long = "tracing-sampling-rate-per-million", hide = true, allow_hyphen_values = true)]
+    #[arg(
+        long = "tracing-sampling-rate-per-million",
+        hide = true,
+        allow_hyphen_values = true
+    )]
     pub tracing_sampling_rate_per_million: Option<i64>,
 
     /// Accepted for compatibility and ignored
@@ -92,6 +97,8 @@ fn parse_signed_duration(text: &str) -> Result<i64, String> {
 /// The subcommands, listed alphabetically in help as crictl lists them.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Checkpoint one or more running containers
+    Checkpoint(container_update::CheckpointArgs),
     /// Get and set crictl.yaml options
     Config(config::ConfigArgs),
     /// Create a new container in a pod sandbox
@@ -113,18 +120,30 @@ pub enum Command {
     Pods(pods::PodsArgs),
     /// List containers
     Ps(containers::PsArgs),
+    /// Pull an image from a registry
+    Pull(image_lifecycle::PullArgs),
     /// Remove one or more containers
     Rm(container_lifecycle::RmArgs),
+    /// Remove one or more images
+    Rmi(image_lifecycle::RmiArgs),
     /// Remove one or more pod sandboxes
     Rmp(pod_lifecycle::RmpArgs),
+    /// Run a new container in a new pod sandbox
+    Run(run::RunArgs),
     /// Run a new pod sandbox
     Runp(pod_lifecycle::RunpArgs),
+    /// Show the runtime's node-wide configuration
+    RuntimeConfig(info::RuntimeConfigArgs),
     /// Start one or more created containers
     Start(container_lifecycle::StartArgs),
     /// Stop one or more running containers
     Stop(container_lifecycle::StopArgs),
     /// Stop one or more running pod sandboxes
     Stopp(pod_lifecycle::StoppArgs),
+    /// Update the resources of one or more running containers
+    Update(container_update::UpdateArgs),
+    /// Send the node's pod CIDR to the runtime
+    UpdateRuntimeConfig(info::UpdateRuntimeConfigArgs),
     /// Show the runtime's name and version
     Version(info::VersionArgs),
 }
@@ -133,6 +152,7 @@ impl Command {
     /// The subcommand's name, for its help text.
     pub fn name(&self) -> &'static str {
         match self {
+            Command::Checkpoint(_) => "checkpoint",
             Command::Config(_) => "config",
             Command::Create(_) => "create",
             Command::Imagefsinfo(_) => "imagefsinfo",
@@ -143,12 +163,18 @@ impl Command {
             Command::Inspectp(_) => "inspectp",
             Command::Pods(_) => "pods",
             Command::Ps(_) => "ps",
+            Command::Pull(_) => "pull",
             Command::Rm(_) => "rm",
+            Command::Rmi(_) => "rmi",
             Command::Rmp(_) => "rmp",
+            Command::Run(_) => "run",
             Command::Runp(_) => "runp",
+            Command::RuntimeConfig(_) => "runtime-config",
             Command::Start(_) => "start",
             Command::Stop(_) => "stop",
             Command::Stopp(_) => "stopp",
+            Command::Update(_) => "update",
+            Command::UpdateRuntimeConfig(_) => "update-runtime-config",
             Command::Version(_) => "version",
         }
     }

@@ -27,7 +27,11 @@ pub struct ConfigArgs {
     pub list: bool,
 
     /// KEY VALUE: set one key
-    #[arg(value_name = "KEY", trailing_var_arg = true, allow_hyphen_values = true)]
+    #[arg(
+        value_name = "KEY",
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
     pub positional: Vec<String>,
 }
 
@@ -43,9 +47,7 @@ pub fn run(args: ConfigArgs, path: &Path, out: &mut dyn std::io::Write) -> Resul
     let mut document = edit::load_or_create(path).map_err(edit_error)?;
 
     if let Some(key) = &args.get {
-        let value = document
-            .get(key)
-            .ok_or_else(|| unknown_key(key))?;
+        let value = document.get(key).ok_or_else(|| unknown_key(key))?;
         return write_text(out, &format!("{value}\n"));
     }
     if !args.set.is_empty() {

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use clap::Args;
 
+use super::image_lifecycle::{self, AuthArgs};
 use super::output::write_text;
 use super::pod_lifecycle::parse_duration;
 use super::{Context, listing, manifest};
@@ -32,6 +33,9 @@ pub struct CreateArgs {
     #[arg(long = "pull-timeout", visible_alias = "pt", value_parser = parse_duration, env = "CRICTL_PULL_TIMEOUT")]
     pub pull_timeout: Option<Duration>,
 
+    #[command(flatten)]
+    pub auth: AuthArgs,
+
     /// ID of the pod sandbox to create the container in
     #[arg(value_name = "POD-ID")]
     pub pod_id: String,
@@ -52,7 +56,13 @@ pub async fn create(args: CreateArgs, context: &mut Context<'_>) -> Result<()> {
             "--no-pull and --with-pull contradict each other; give one".to_owned(),
         ));
     }
-    let pull = (!args.no_pull && context.connector.settings().pull_image_on_create) || args.with_pull;
+    let pull =
+        (!args.no_pull && context.connector.settings().pull_image_on_create) || args.with_pull;
+    let auth = if pull {
+        image_lifecycle::resolve_auth(&args.auth, context.out)?
+    } else {
+        None
+    };
     let container_config = manifest::load_container_config(&args.container_config)?;
     let pod_config = manifest::load_pod_config(&args.pod_config)?;
 
@@ -67,9 +77,23 @@ pub async fn create(args: CreateArgs, context: &mut Context<'_>) -> Result<()> {
         .unwrap_or(context.connector.settings().timeout);
     let mut runtime = context.connector.runtime_with_timeout(timeout).await?;
     if let Some(image) = &mut image {
-        pull_for_container(image, &container_config, &pod_config, args.pull_timeout).await?;
+        pull_for_container(
+            image,
+            &container_config,
+            &pod_config,
+            auth,
+            args.pull_timeout,
+        )
+        .await?;
     }
-    let id = create_container(&mut runtime, &args.pod_id, container_config, pod_config, timeout).await?;
+    let id = create_container(
+        &mut runtime,
+        &args.pod_id,
+        container_config,
+        pod_config,
+        timeout,
+    )
+    .await?;
     write_text(context.out, &format!("{id}\n"))
 }
 
@@ -78,6 +102,7 @@ pub async fn pull_for_container(
     client: &mut ImageClient,
     config: &cri::ContainerConfig,
     pod_config: &cri::PodSandboxConfig,
+    auth: Option<cri::AuthConfig>,
     pull_timeout: Option<Duration>,
 ) -> Result<()> {
     let Some(image) = &config.image else {
@@ -93,25 +118,19 @@ pub async fn pull_for_container(
     }));
     for spec in specs {
         crate::diag::info(&format!("pulling image {}", spec.image));
-        let deadline = pull_timeout.filter(|t| !t.is_zero());
-        let name = spec.image.clone();
-        call(
-            deadline,
-            client.pull_image(request(
-                cri::PullImageRequest {
-                    image: Some(cri::ImageSpec {
-                        image: spec.image,
-                        annotations: spec.annotations,
-                        ..Default::default()
-                    }),
-                    auth: None,
-                    sandbox_config: Some(pod_config.clone()),
-                },
-                deadline,
-            )),
+        let spec = cri::ImageSpec {
+            image: spec.image,
+            annotations: spec.annotations,
+            ..Default::default()
+        };
+        image_lifecycle::pull_image(
+            client,
+            spec,
+            auth.clone(),
+            Some(pod_config.clone()),
+            pull_timeout,
         )
-        .await
-        .map_err(|status| Error::rpc(format!("pulling image {name:?}"), status))?;
+        .await?;
     }
     Ok(())
 }
@@ -142,7 +161,10 @@ pub async fn create_container(
     )
     .await
     .map_err(|status| {
-        Error::rpc(format!("creating container {name:?} in pod {pod_id:?}"), status)
+        Error::rpc(
+            format!("creating container {name:?} in pod {pod_id:?}"),
+            status,
+        )
     })?;
     if reply.container_id.is_empty() {
         return Err(Error::Runtime(format!(
@@ -156,7 +178,11 @@ pub async fn create_container(
 #[derive(Debug, Args)]
 pub struct StartArgs {
     /// Container IDs
-    #[arg(value_name = "CONTAINER-ID", trailing_var_arg = true, allow_hyphen_values = true)]
+    #[arg(
+        value_name = "CONTAINER-ID",
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
     pub ids: Vec<String>,
 }
 
@@ -198,7 +224,12 @@ pub async fn start_container(
 #[derive(Debug, Args)]
 pub struct StopArgs {
     /// Seconds to wait after the stop signal before the container is killed
-    #[arg(short = 't', long = "timeout", default_value_t = 0, allow_hyphen_values = true)]
+    #[arg(
+        short = 't',
+        long = "timeout",
+        default_value_t = 0,
+        allow_hyphen_values = true
+    )]
     pub timeout: i64,
 
     /// Stop every running container
@@ -206,7 +237,11 @@ pub struct StopArgs {
     pub all: bool,
 
     /// Container IDs
-    #[arg(value_name = "CONTAINER-ID", trailing_var_arg = true, allow_hyphen_values = true)]
+    #[arg(
+        value_name = "CONTAINER-ID",
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
     pub ids: Vec<String>,
 }
 
@@ -290,7 +325,11 @@ pub struct RmArgs {
     pub all: bool,
 
     /// Container IDs
-    #[arg(value_name = "CONTAINER-ID", trailing_var_arg = true, allow_hyphen_values = true)]
+    #[arg(
+        value_name = "CONTAINER-ID",
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
     pub ids: Vec<String>,
 }
 
@@ -321,7 +360,13 @@ pub async fn rm(args: RmArgs, context: &mut Context<'_>) -> Result<()> {
     }
 
     let tasks = ids.iter().map(|id| {
-        remove_container(client.clone(), id.clone(), args.force, args.keep_logs, timeout)
+        remove_container(
+            client.clone(),
+            id.clone(),
+            args.force,
+            args.keep_logs,
+            timeout,
+        )
     });
     let results = futures_util::future::join_all(tasks).await;
     let mut failures = Failures::default();

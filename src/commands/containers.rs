@@ -184,7 +184,9 @@ impl Selection {
             if !self.matches(&container) {
                 continue;
             }
-            if !self.image.is_empty() && !same_image(image, &self.image, &container, timeout).await? {
+            if !self.image.is_empty()
+                && !same_image(image, &self.image, &container, timeout).await?
+            {
                 continue;
             }
             containers.push(container);
@@ -309,7 +311,10 @@ fn is_digest(text: &str) -> bool {
         "sha512" => 128,
         _ => return false,
     };
-    hex.len() == length && hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    hex.len() == length
+        && hex
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// The first repo tag of the image `shown` names, for `--resolve-image-path`.
@@ -444,7 +449,11 @@ pub struct InspectArgs {
     pub filter: ContainerFilterArgs,
 
     /// Container IDs; without them, the containers the filters select
-    #[arg(value_name = "CONTAINER-ID", trailing_var_arg = true, allow_hyphen_values = true)]
+    #[arg(
+        value_name = "CONTAINER-ID",
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
     pub ids: Vec<String>,
 }
 
@@ -452,7 +461,12 @@ pub struct InspectArgs {
 pub async fn inspect(args: InspectArgs, context: &mut Context<'_>) -> Result<()> {
     let format = Format::parse(
         &args.output,
-        &[Format::Json, Format::Yaml, Format::GoTemplate, Format::Table],
+        &[
+            Format::Json,
+            Format::Yaml,
+            Format::GoTemplate,
+            Format::Table,
+        ],
     )?;
     let selection = Selection::new("", &args.filter)?;
     let mut runtime = context.connector.runtime().await?;
@@ -514,7 +528,11 @@ fn status_document(status: &cri::ContainerStatus, info: &BTreeMap<String, String
     };
     let finished_known = state == Some(cri::ContainerState::ContainerExited)
         || (state == Some(cri::ContainerState::ContainerUnknown) && status.finished_at > 0);
-    let finished = if finished_known { status.finished_at } else { 0 };
+    let finished = if finished_known {
+        status.finished_at
+    } else {
+        0
+    };
 
     let mut json = json::to_json_with_nulls("runtime.v1.ContainerStatus", status);
     json["createdAt"] = Value::String(time::rfc3339_nano_local(status.created_at));
@@ -541,9 +559,15 @@ fn write_status_table(
     }
     let state_name = state.map_or_else(|| status.state.to_string(), |s| s.as_str_name().to_owned());
     text.push_str(&format!("State: {state_name}\n"));
-    text.push_str(&format!("Created: {}\n", super::age_text(status.created_at, now)));
+    text.push_str(&format!(
+        "Created: {}\n",
+        super::age_text(status.created_at, now)
+    ));
     if state != Some(cri::ContainerState::ContainerCreated) {
-        text.push_str(&format!("Started: {}\n", super::age_text(status.started_at, now)));
+        text.push_str(&format!(
+            "Started: {}\n",
+            super::age_text(status.started_at, now)
+        ));
     }
     if state == Some(cri::ContainerState::ContainerExited) {
         if status.finished_at > 0 {
@@ -569,7 +593,10 @@ mod tests {
 
     #[test]
     fn state_words_case_insensitive() {
-        assert_eq!(parse_state("Exited").unwrap(), cri::ContainerState::ContainerExited);
+        assert_eq!(
+            parse_state("Exited").unwrap(),
+            cri::ContainerState::ContainerExited
+        );
     }
 
     #[test]
@@ -588,7 +615,10 @@ mod tests {
 
     #[test]
     fn missing_pod_label_unknown() {
-        assert_eq!(label_or_unknown(&BTreeMap::new(), POD_NAME_LABEL), "unknown");
+        assert_eq!(
+            label_or_unknown(&BTreeMap::new(), POD_NAME_LABEL),
+            "unknown"
+        );
     }
 
     #[test]

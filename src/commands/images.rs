@@ -24,7 +24,12 @@ pub struct ImagesArgs {
     pub quiet: bool,
 
     /// Filter: dangling=true|false, reference=REGEX, before=IMAGE or since=IMAGE (repeatable)
-    #[arg(short = 'f', long = "filter", value_name = "FILTER", value_delimiter = ',')]
+    #[arg(
+        short = 'f',
+        long = "filter",
+        value_name = "FILTER",
+        value_delimiter = ','
+    )]
     pub filter: Vec<String>,
 
     /// Output format: table, json or yaml
@@ -61,7 +66,12 @@ pub async fn images(args: ImagesArgs, context: &mut Context<'_>) -> Result<()> {
     let mut client = context.connector.image().await?;
     let timeout = context.timeout();
 
-    let mut images = list_sorted(&mut client, args.reference.as_deref().unwrap_or(""), timeout).await?;
+    let mut images = list_sorted(
+        &mut client,
+        args.reference.as_deref().unwrap_or(""),
+        timeout,
+    )
+    .await?;
     if let Some(wanted) = &wanted {
         images.retain(|image| wanted.matches_image(image));
     }
@@ -76,7 +86,10 @@ pub async fn images(args: ImagesArgs, context: &mut Context<'_>) -> Result<()> {
             output::write_list(context.out, format, "images", items)
         }
         _ if args.quiet => {
-            let ids: String = images.iter().map(|image| format!("{}\n", image.id)).collect();
+            let ids: String = images
+                .iter()
+                .map(|image| format!("{}\n", image.id))
+                .collect();
             output::write_text(context.out, &ids)
         }
         _ if args.verbose => write_verbose(context.out, &images),
@@ -158,12 +171,21 @@ fn parse_conditions(values: &[String]) -> Result<Vec<Condition>> {
         .collect()
 }
 
-fn apply_conditions(mut images: Vec<cri::Image>, conditions: &[Condition]) -> Result<Vec<cri::Image>> {
+fn apply_conditions(
+    mut images: Vec<cri::Image>,
+    conditions: &[Condition],
+) -> Result<Vec<cri::Image>> {
     for condition in conditions {
         images = match condition {
             Condition::Dangling(value) => match value.as_str() {
-                "true" => images.into_iter().filter(|i| i.repo_tags.is_empty()).collect(),
-                "false" => images.into_iter().filter(|i| !i.repo_tags.is_empty()).collect(),
+                "true" => images
+                    .into_iter()
+                    .filter(|i| i.repo_tags.is_empty())
+                    .collect(),
+                "false" => images
+                    .into_iter()
+                    .filter(|i| !i.repo_tags.is_empty())
+                    .collect(),
                 _ => Vec::new(),
             },
             Condition::Reference(pattern) => {
@@ -317,11 +339,20 @@ pub struct InspectiArgs {
     pub name: String,
 
     /// Without image IDs, inspect the images this filter selects (as in `images`)
-    #[arg(short = 'f', long = "filter", value_name = "FILTER", value_delimiter = ',')]
+    #[arg(
+        short = 'f',
+        long = "filter",
+        value_name = "FILTER",
+        value_delimiter = ','
+    )]
     pub filter: Vec<String>,
 
     /// Image IDs or names; without them, the images the filters select
-    #[arg(value_name = "IMAGE-ID", trailing_var_arg = true, allow_hyphen_values = true)]
+    #[arg(
+        value_name = "IMAGE-ID",
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
     pub ids: Vec<String>,
 }
 
@@ -329,7 +360,12 @@ pub struct InspectiArgs {
 pub async fn inspecti(args: InspectiArgs, context: &mut Context<'_>) -> Result<()> {
     let format = Format::parse(
         &args.output,
-        &[Format::Json, Format::Yaml, Format::GoTemplate, Format::Table],
+        &[
+            Format::Json,
+            Format::Yaml,
+            Format::GoTemplate,
+            Format::Table,
+        ],
     )?;
     let conditions = parse_conditions(&args.filter)?;
     let mut client = context.connector.image().await?;
@@ -398,7 +434,10 @@ fn write_status_table(
     for digest in &image.repo_digests {
         text.push_str(&format!("Digest: {digest}\n"));
     }
-    text.push_str(&format!("Size: {}\n", human::human_size(image.size as f64, 3)));
+    text.push_str(&format!(
+        "Size: {}\n",
+        human::human_size(image.size as f64, 3)
+    ));
     if !info.is_empty() {
         text.push_str(&format!("Info: {}\n", output::go_map_text(info)));
     }
@@ -421,7 +460,12 @@ pub struct ImageFsInfoArgs {
 pub async fn imagefsinfo(args: ImageFsInfoArgs, context: &mut Context<'_>) -> Result<()> {
     let format = Format::parse(
         &args.output,
-        &[Format::Json, Format::Yaml, Format::GoTemplate, Format::Table],
+        &[
+            Format::Json,
+            Format::Yaml,
+            Format::GoTemplate,
+            Format::Table,
+        ],
     )?;
     let mut client = context.connector.image().await?;
     let timeout = context.timeout();
@@ -443,10 +487,7 @@ pub async fn imagefsinfo(args: ImageFsInfoArgs, context: &mut Context<'_>) -> Re
             for (index, usage) in filesystems.iter().enumerate() {
                 let used = usage.used_bytes.as_ref().map_or(0, |v| v.value);
                 let inodes = usage.inodes_used.as_ref().map_or(0, |v| v.value);
-                let mountpoint = usage
-                    .fs_id
-                    .as_ref()
-                    .map_or("", |id| id.mountpoint.as_str());
+                let mountpoint = usage.fs_id.as_ref().map_or("", |id| id.mountpoint.as_str());
                 text.push_str(&format!(
                     "TimeStamp[{index}]: {}\nDisk[{index}]: {}\nInodes[{index}]: {inodes}\nMountpoint[{index}]: {mountpoint}\n",
                     usage.timestamp,
@@ -481,8 +522,16 @@ mod tests {
     #[test]
     fn sort_matches_crictl_example() {
         let mut images = vec![
-            image("n", &["docker.io/library/nginx:latest"], &["docker.io/library/nginx@sha256:1"]),
-            image("b", &["docker.io/library/busybox:latest"], &["docker.io/library/busybox@sha256:2"]),
+            image(
+                "n",
+                &["docker.io/library/nginx:latest"],
+                &["docker.io/library/nginx@sha256:1"],
+            ),
+            image(
+                "b",
+                &["docker.io/library/busybox:latest"],
+                &["docker.io/library/busybox@sha256:2"],
+            ),
             image("sha256:6210", &[], &["registry.k8s.io/pause@sha256:3"]),
             image("sha256:990c", &["localhost/odd:v1"], &[]),
         ];
@@ -526,7 +575,11 @@ mod tests {
     fn dangling_keeps_untagged() {
         let images = vec![
             image("1", &[], &["docker.io/library/busybox@sha256:1"]),
-            image("2", &["docker.io/library/nginx:latest"], &["docker.io/library/nginx@sha256:2"]),
+            image(
+                "2",
+                &["docker.io/library/nginx:latest"],
+                &["docker.io/library/nginx@sha256:2"],
+            ),
         ];
         let conditions = parse_conditions(&["dangling=true".to_owned()]).unwrap();
         assert_eq!(ids(&apply_conditions(images, &conditions).unwrap()), ["1"]);
@@ -541,7 +594,8 @@ mod tests {
             &["registry.k8s.io/e2e-test-images/busybox@sha256:5"],
         ));
         let conditions =
-            parse_conditions(&["reference=busybox".to_owned(), "reference=k8s".to_owned()]).unwrap();
+            parse_conditions(&["reference=busybox".to_owned(), "reference=k8s".to_owned()])
+                .unwrap();
         assert_eq!(ids(&apply_conditions(images, &conditions).unwrap()), ["5"]);
     }
 

@@ -72,7 +72,10 @@ pub struct InfoArgs {
 
 /// Prints the runtime's conditions, handlers, features and verbose info.
 pub async fn info(args: InfoArgs, context: &mut Context<'_>) -> Result<()> {
-    let format = Format::parse(&args.output, &[Format::Json, Format::Yaml, Format::GoTemplate])?;
+    let format = Format::parse(
+        &args.output,
+        &[Format::Json, Format::Yaml, Format::GoTemplate],
+    )?;
     let mut client = context.connector.runtime().await?;
     let timeout = context.timeout();
     let reply = call(
@@ -87,10 +90,9 @@ pub async fn info(args: InfoArgs, context: &mut Context<'_>) -> Result<()> {
     .await
     .map_err(|status| Error::rpc("getting the runtime status", status))?;
 
-    let status = reply
-        .status
-        .as_ref()
-        .map_or(Value::Null, |status| json::to_json("runtime.v1.RuntimeStatus", status));
+    let status = reply.status.as_ref().map_or(Value::Null, |status| {
+        json::to_json("runtime.v1.RuntimeStatus", status)
+    });
     let mut document = output::status_document(status, &reply.info);
     if let Value::Object(object) = &mut document {
         if !reply.runtime_handlers.is_empty() {
@@ -126,4 +128,71 @@ fn handler_json(handler: &cri::RuntimeHandler) -> Value {
         object.insert("name".to_owned(), Value::String(handler.name.clone()));
     }
     Value::Object(object)
+}
+
+/// Arguments of `runtime-config`.
+#[derive(Debug, Args)]
+pub struct RuntimeConfigArgs {}
+
+/// Prints the runtime's node-wide settings: the cgroup driver.
+pub async fn runtime_config(_args: RuntimeConfigArgs, context: &mut Context<'_>) -> Result<()> {
+    let mut client = context.connector.runtime().await?;
+    let timeout = context.timeout();
+    let reply = call(
+        timeout,
+        client.runtime_config(request(cri::RuntimeConfigRequest::default(), timeout)),
+    )
+    .await
+    .map_err(|status| Error::rpc("getting the runtime config", status))?;
+    let Some(linux) = reply.linux else {
+        return Ok(());
+    };
+    let driver = cri::CgroupDriver::try_from(linux.cgroup_driver).map_or_else(
+        |_| linux.cgroup_driver.to_string(),
+        |d| d.as_str_name().to_owned(),
+    );
+    // crictl prints one row of a table with a minimum column width of 10.
+    let mut table = crate::render::table::Table::new(10);
+    table.push_row(vec!["cgroup driver:".to_owned(), driver]);
+    table
+        .write_to(context.out)
+        .map_err(|source| Error::io("writing output", source))
+}
+
+/// Arguments of `update-runtime-config`.
+#[derive(Debug, Args)]
+pub struct UpdateRuntimeConfigArgs {
+    /// Pod CIDR of the node, such as 10.244.0.0/16
+    #[arg(short = 'p', long = "pod-cidr", value_name = "CIDR")]
+    pub pod_cidr: Option<String>,
+}
+
+/// Sends the node's pod CIDR to the runtime.
+pub async fn update_runtime_config(
+    args: UpdateRuntimeConfigArgs,
+    context: &mut Context<'_>,
+) -> Result<()> {
+    let Some(pod_cidr) = args.pod_cidr else {
+        return Err(Error::Help {
+            command: "update-runtime-config",
+            message: None,
+        });
+    };
+    let mut client = context.connector.runtime().await?;
+    let timeout = context.timeout();
+    call(
+        timeout,
+        client.update_runtime_config(request(
+            cri::UpdateRuntimeConfigRequest {
+                runtime_config: Some(cri::RuntimeConfig {
+                    network_config: Some(cri::NetworkConfig { pod_cidr }),
+                }),
+            },
+            timeout,
+        )),
+    )
+    .await
+    .map_err(|status| Error::rpc("updating the runtime config", status))?;
+    crate::diag::info("runtime config updated");
+    Ok(())
 }

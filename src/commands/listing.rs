@@ -129,12 +129,14 @@ where
     };
     match timeout {
         None => gather.await,
-        Some(limit) => tokio::time::timeout(limit, gather).await.unwrap_or_else(|_| {
-            Err(tonic::Status::deadline_exceeded(format!(
-                "no answer within {}",
-                crate::godur::format(limit)
-            )))
-        }),
+        Some(limit) => tokio::time::timeout(limit, gather)
+            .await
+            .unwrap_or_else(|_| {
+                Err(tonic::Status::deadline_exceeded(format!(
+                    "no answer within {}",
+                    crate::godur::format(limit)
+                )))
+            }),
     }
 }
 

@@ -18,7 +18,10 @@ pub fn load_pod_config(path: &Path) -> Result<cri::PodSandboxConfig> {
     let mut config: cri::PodSandboxConfig = load(path, "runtime.v1.PodSandboxConfig")?;
     let metadata = config.metadata.get_or_insert_with(Default::default);
     if metadata.name.is_empty() || metadata.namespace.is_empty() {
-        return Err(invalid(path, "metadata.name and metadata.namespace must both be set"));
+        return Err(invalid(
+            path,
+            "metadata.name and metadata.namespace must both be set",
+        ));
     }
     if metadata.uid.is_empty() {
         metadata.uid = random_uuid()?;
@@ -112,7 +115,10 @@ fn strip_location(message: &str) -> &str {
 fn line_of_field(text: &str, path: &str) -> Option<usize> {
     let mut start = 0;
     let mut found = None;
-    for key in path.split('.').filter(|key| !key.chars().all(|c| c.is_ascii_digit())) {
+    for key in path
+        .split('.')
+        .filter(|key| !key.chars().all(|c| c.is_ascii_digit()))
+    {
         let key = key.trim_matches('?');
         let (offset, line) = text
             .lines()
@@ -120,7 +126,8 @@ fn line_of_field(text: &str, path: &str) -> Option<usize> {
             .skip(start)
             .find(|(_, line)| {
                 let trimmed = line.trim_start().trim_start_matches("- ");
-                trimmed.starts_with(&format!("{key}:")) || trimmed.starts_with(&format!("\"{key}\""))
+                trimmed.starts_with(&format!("{key}:"))
+                    || trimmed.starts_with(&format!("\"{key}\""))
             })
             .map(|(index, _)| (index, index + 1))?;
         start = offset;
@@ -163,7 +170,8 @@ mod tests {
     #[test]
     fn json_pod_config_decodes() {
         let text = r#"{"metadata": {"name": "p", "namespace": "default"}, "log_directory": "/tmp", "linux": {}}"#;
-        let config: cri::PodSandboxConfig = decode_text(text, "runtime.v1.PodSandboxConfig").unwrap();
+        let config: cri::PodSandboxConfig =
+            decode_text(text, "runtime.v1.PodSandboxConfig").unwrap();
         assert_eq!(config.log_directory, "/tmp");
         assert!(config.linux.is_some());
     }
@@ -178,7 +186,8 @@ mod tests {
     #[test]
     fn wrong_type_names_field_and_line() {
         let text = "metadata:\n  name: x\n  attempt: many\n";
-        let error = decode_text::<cri::ContainerConfig>(text, "runtime.v1.ContainerConfig").unwrap_err();
+        let error =
+            decode_text::<cri::ContainerConfig>(text, "runtime.v1.ContainerConfig").unwrap_err();
         assert!(error.contains("metadata.attempt"), "{error}");
         assert!(error.contains("line 3"), "{error}");
     }
@@ -186,7 +195,8 @@ mod tests {
     #[test]
     fn yaml_syntax_error_names_line() {
         let text = "metadata:\n  name: [unclosed\n";
-        let error = decode_text::<cri::ContainerConfig>(text, "runtime.v1.ContainerConfig").unwrap_err();
+        let error =
+            decode_text::<cri::ContainerConfig>(text, "runtime.v1.ContainerConfig").unwrap_err();
         assert!(error.starts_with("line "), "{error}");
     }
 

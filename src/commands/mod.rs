@@ -3,7 +3,9 @@
 
 pub mod config;
 pub mod container_lifecycle;
+pub mod container_update;
 pub mod containers;
+pub mod image_lifecycle;
 pub mod images;
 pub mod info;
 pub mod listing;
@@ -11,6 +13,7 @@ pub mod manifest;
 pub mod output;
 pub mod pod_lifecycle;
 pub mod pods;
+pub mod run;
 
 use std::io::Write;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -36,6 +39,7 @@ impl Context<'_> {
 /// Runs one parsed command.
 pub async fn run(command: Command, context: &mut Context<'_>) -> Result<()> {
     match command {
+        Command::Checkpoint(args) => container_update::checkpoint(args, context).await,
         Command::Config(args) => {
             let path = context.connector.settings().config_path.clone();
             config::run(args, &path, context.out)
@@ -49,12 +53,18 @@ pub async fn run(command: Command, context: &mut Context<'_>) -> Result<()> {
         Command::Inspectp(args) => pods::inspectp(args, context).await,
         Command::Pods(args) => pods::pods(args, context).await,
         Command::Ps(args) => containers::ps(args, context).await,
+        Command::Pull(args) => image_lifecycle::pull(args, context).await,
         Command::Rm(args) => container_lifecycle::rm(args, context).await,
+        Command::Rmi(args) => image_lifecycle::rmi(args, context).await,
         Command::Rmp(args) => pod_lifecycle::rmp(args, context).await,
+        Command::Run(args) => run::run(args, context).await,
         Command::Runp(args) => pod_lifecycle::runp(args, context).await,
+        Command::RuntimeConfig(args) => info::runtime_config(args, context).await,
         Command::Start(args) => container_lifecycle::start(args, context).await,
         Command::Stop(args) => container_lifecycle::stop(args, context).await,
         Command::Stopp(args) => pod_lifecycle::stopp(args, context).await,
+        Command::Update(args) => container_update::update(args, context).await,
+        Command::UpdateRuntimeConfig(args) => info::update_runtime_config(args, context).await,
         Command::Version(args) => info::version(args, context).await,
     }
 }

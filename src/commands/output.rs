@@ -127,8 +127,10 @@ pub fn write_template(out: &mut dyn Write, template_text: &str, data: &Value) ->
     let rendered = match (template::execute(&parsed, data), data) {
         (Ok(text), _) => text,
         (Err(error), Value::Array(items)) => {
-            let per_item: std::result::Result<Vec<String>, _> =
-                items.iter().map(|item| template::execute(&parsed, item)).collect();
+            let per_item: std::result::Result<Vec<String>, _> = items
+                .iter()
+                .map(|item| template::execute(&parsed, item))
+                .collect();
             match per_item {
                 Ok(parts) => parts.join("\n"),
                 Err(_) => return Err(template_failed(error)),

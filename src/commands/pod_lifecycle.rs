@@ -81,7 +81,11 @@ pub async fn run_pod(
 #[derive(Debug, Args)]
 pub struct StoppArgs {
     /// Pod sandbox IDs
-    #[arg(value_name = "POD-ID", trailing_var_arg = true, allow_hyphen_values = true)]
+    #[arg(
+        value_name = "POD-ID",
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
     pub ids: Vec<String>,
 }
 
@@ -129,7 +133,11 @@ pub struct RmpArgs {
     pub all: bool,
 
     /// Pod sandbox IDs
-    #[arg(value_name = "POD-ID", trailing_var_arg = true, allow_hyphen_values = true)]
+    #[arg(
+        value_name = "POD-ID",
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
     pub ids: Vec<String>,
 }
 

@@ -182,13 +182,25 @@ fn runtime_text(handler: &str) -> &str {
     }
 }
 
-fn write_table(out: &mut dyn std::io::Write, pods: &[cri::PodSandbox], no_trunc: bool) -> Result<()> {
+fn write_table(
+    out: &mut dyn std::io::Write,
+    pods: &[cri::PodSandbox],
+    no_trunc: bool,
+) -> Result<()> {
     let now = super::now_nanos();
     let mut table = Table::new(20);
     table.push_row(
-        ["POD ID", "CREATED", "STATE", "NAME", "NAMESPACE", "ATTEMPT", "RUNTIME"]
-            .map(str::to_owned)
-            .to_vec(),
+        [
+            "POD ID",
+            "CREATED",
+            "STATE",
+            "NAME",
+            "NAMESPACE",
+            "ATTEMPT",
+            "RUNTIME",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
     );
     for pod in pods {
         let metadata = pod.metadata.clone().unwrap_or_default();
@@ -264,7 +276,11 @@ pub struct InspectpArgs {
     pub filter: PodFilterArgs,
 
     /// Pod IDs; without them, the pods the filters select
-    #[arg(value_name = "POD-ID", trailing_var_arg = true, allow_hyphen_values = true)]
+    #[arg(
+        value_name = "POD-ID",
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
     pub ids: Vec<String>,
 }
 
@@ -272,7 +288,12 @@ pub struct InspectpArgs {
 pub async fn inspectp(args: InspectpArgs, context: &mut Context<'_>) -> Result<()> {
     let format = Format::parse(
         &args.output,
-        &[Format::Json, Format::Yaml, Format::GoTemplate, Format::Table],
+        &[
+            Format::Json,
+            Format::Yaml,
+            Format::GoTemplate,
+            Format::Table,
+        ],
     )?;
     let selection = Selection::new("", &args.filter)?;
     let mut client = context.connector.runtime().await?;
@@ -381,8 +402,14 @@ mod tests {
 
     #[test]
     fn state_words_case_insensitive() {
-        assert_eq!(parse_state("NotReady").unwrap(), cri::PodSandboxState::SandboxNotready);
-        assert_eq!(parse_state("READY").unwrap(), cri::PodSandboxState::SandboxReady);
+        assert_eq!(
+            parse_state("NotReady").unwrap(),
+            cri::PodSandboxState::SandboxNotready
+        );
+        assert_eq!(
+            parse_state("READY").unwrap(),
+            cri::PodSandboxState::SandboxReady
+        );
     }
 
     #[test]

@@ -270,7 +270,12 @@ mod tests {
         let text = "runtime-endpoint: \"foo\"\nimage-endpoint: \"bar\" # an inline comment\ntimeout: 5\n# comment below a newline\ndebug: true\n";
         let output = set_all(
             text,
-            &[("runtime-endpoint", "bar"), ("image-endpoint", "baz"), ("timeout", "10"), ("debug", "false")],
+            &[
+                ("runtime-endpoint", "bar"),
+                ("image-endpoint", "baz"),
+                ("timeout", "10"),
+                ("debug", "false"),
+            ],
         );
         assert_eq!(
             output,
@@ -280,14 +285,23 @@ mod tests {
 
     #[test]
     fn set_rewrites_every_duplicate() {
-        let output = set_all("timeout: 20\ntimeout: 5\ntimeout: 10\n", &[("timeout", "30")]);
-        assert!(output.starts_with("timeout: 30\ntimeout: 30\ntimeout: 30\nruntime-endpoint: \"\"\n"), "{output}");
+        let output = set_all(
+            "timeout: 20\ntimeout: 5\ntimeout: 10\n",
+            &[("timeout", "30")],
+        );
+        assert!(
+            output.starts_with("timeout: 30\ntimeout: 30\ntimeout: 30\nruntime-endpoint: \"\"\n"),
+            "{output}"
+        );
     }
 
     #[test]
     fn set_appends_missing_keys() {
         let text = "# my comment\nruntime-endpoint: unix:///a.sock # trailing\ndebug: true\n";
-        let output = set_all(text, &[("timeout", "7"), ("image-endpoint", "unix:///b.sock")]);
+        let output = set_all(
+            text,
+            &[("timeout", "7"), ("image-endpoint", "unix:///b.sock")],
+        );
         assert_eq!(
             output,
             "# my comment\nruntime-endpoint: unix:///a.sock # trailing\ndebug: true\nimage-endpoint: unix:///b.sock\ntimeout: 7\npull-image-on-create: false\ndisable-pull-on-run: false\nmax-retries: 0\n"

@@ -90,7 +90,11 @@ pub fn entries(text: &str) -> Result<Vec<Entry>, (usize, String)> {
             continue;
         }
         if trimmed.len() != line.len() {
-            return Err((index, "nested values are not allowed; write `key: value` at the start of the line".to_owned()));
+            return Err((
+                index,
+                "nested values are not allowed; write `key: value` at the start of the line"
+                    .to_owned(),
+            ));
         }
         let Some((key, rest)) = split_key(line) else {
             return Err((index, format!("expected `key: value`, found {trimmed:?}")));
@@ -108,8 +112,9 @@ pub fn entries(text: &str) -> Result<Vec<Entry>, (usize, String)> {
 /// Splits `key: rest` at the first colon followed by a space or the end.
 fn split_key(line: &str) -> Option<(&str, &str)> {
     let bytes = line.as_bytes();
-    let colon = (0..bytes.len())
-        .find(|&i| bytes[i] == b':' && bytes.get(i + 1).is_none_or(|b| *b == b' ' || *b == b'\t'))?;
+    let colon = (0..bytes.len()).find(|&i| {
+        bytes[i] == b':' && bytes.get(i + 1).is_none_or(|b| *b == b' ' || *b == b'\t')
+    })?;
     let key = line[..colon].trim();
     let key = key
         .strip_prefix('"')
@@ -129,8 +134,15 @@ fn parse_scalar(rest: &str) -> Result<String, String> {
         single_quoted(body)?
     } else {
         // A plain scalar ends where a comment starts: ` #`.
-        let end = text.find(" #").or_else(|| text.find("\t#")).unwrap_or(text.len());
-        let value = if text.starts_with('#') { "" } else { text[..end].trim_end() };
+        let end = text
+            .find(" #")
+            .or_else(|| text.find("\t#"))
+            .unwrap_or(text.len());
+        let value = if text.starts_with('#') {
+            ""
+        } else {
+            text[..end].trim_end()
+        };
         return Ok(match value {
             "~" | "null" | "Null" | "NULL" => String::new(),
             other => other.to_owned(),
@@ -205,7 +217,9 @@ pub fn apply(values: &mut Values, key: &str, value: &str) -> Result<(), String> 
 pub fn parse_int(key: &str, value: &str) -> Result<i64, String> {
     let digits = value.strip_prefix(['+', '-']).unwrap_or(value);
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!("invalid value {value:?} for {key}: expected a whole number"));
+        return Err(format!(
+            "invalid value {value:?} for {key}: expected a whole number"
+        ));
     }
     value
         .parse()
@@ -217,7 +231,9 @@ pub fn parse_bool(key: &str, value: &str) -> Result<bool, String> {
     match value {
         "1" | "t" | "T" | "TRUE" | "true" | "True" => Ok(true),
         "0" | "f" | "F" | "FALSE" | "false" | "False" => Ok(false),
-        _ => Err(format!("invalid value {value:?} for {key}: expected true or false")),
+        _ => Err(format!(
+            "invalid value {value:?} for {key}: expected true or false"
+        )),
     }
 }
 

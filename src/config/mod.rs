@@ -65,7 +65,9 @@ pub struct Settings {
 /// A problem with the settings themselves.
 #[derive(Debug, thiserror::Error)]
 pub enum SettingsError {
-    #[error("{0} is set but empty; give an endpoint such as unix:///run/containerd/containerd.sock")]
+    #[error(
+        "{0} is set but empty; give an endpoint such as unix:///run/containerd/containerd.sock"
+    )]
     EmptyEndpoint(&'static str),
     #[error(transparent)]
     File(#[from] file::Error),
@@ -232,9 +234,12 @@ mod tests {
             runtime_endpoint: Some("unix:///flag.sock".into()),
             ..Default::default()
         };
-        let settings =
-            resolve_with(&args, &[("CONTAINER_RUNTIME_ENDPOINT", "unix:///env.sock")], None)
-                .unwrap();
+        let settings = resolve_with(
+            &args,
+            &[("CONTAINER_RUNTIME_ENDPOINT", "unix:///env.sock")],
+            None,
+        )
+        .unwrap();
         assert_eq!(
             settings.runtime_endpoint,
             Endpoint::Explicit("unix:///flag.sock".into())

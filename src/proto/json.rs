@@ -4,7 +4,9 @@
 //! integers as strings and enums by name.
 
 use base64::Engine as _;
-use prost_reflect::{DynamicMessage, FieldDescriptor, Kind, MapKey, MessageDescriptor, ReflectMessage, Value};
+use prost_reflect::{
+    DynamicMessage, FieldDescriptor, Kind, MapKey, MessageDescriptor, ReflectMessage, Value,
+};
 use serde_json::{Map, Number, Value as Json};
 
 use super::descriptor_pool;
@@ -54,7 +56,9 @@ pub fn to_json_with_nulls<M: prost::Message>(full_name: &str, message: &M) -> Js
 
 fn fill_nulls(descriptor: &MessageDescriptor, object: &mut Map<String, Json>) {
     for field in descriptor.fields() {
-        object.entry(field.json_name().to_owned()).or_insert(Json::Null);
+        object
+            .entry(field.json_name().to_owned())
+            .or_insert(Json::Null);
     }
 }
 

@@ -1,1 +1,3 @@
-pub fn to_yaml(v: &serde_json::Value) -> String { serde_json::to_string(v).unwrap_or_default() }
+pub fn to_yaml(v: &serde_json::Value) -> String {
+    serde_json::to_string(v).unwrap_or_default()
+}

@@ -79,10 +79,10 @@ impl Wanted {
                 && self.tag.as_deref().is_none_or(|wanted| Some(wanted) == tag)
         });
         let by_digest_name = self.tag.is_none()
-            && image
-                .repo_digests
-                .iter()
-                .any(|d| d.split_once('@').is_some_and(|(name, _)| normalize(name) == self.repository));
+            && image.repo_digests.iter().any(|d| {
+                d.split_once('@')
+                    .is_some_and(|(name, _)| normalize(name) == self.repository)
+            });
         tagged || by_digest_name
     }
 
@@ -179,14 +179,20 @@ mod tests {
     #[test]
     fn pairs_none_name_replaced() {
         let img = image("x", &["<none>:latest"], &["myimage@sha256:1"]);
-        assert_eq!(repo_tag_pairs(&img), [("myimage".to_owned(), "latest".to_owned())]);
+        assert_eq!(
+            repo_tag_pairs(&img),
+            [("myimage".to_owned(), "latest".to_owned())]
+        );
     }
 
     #[test]
     fn digest_split_vectors() {
         assert_eq!(
             digest_repository(&image("x", &[], &["docker.io/library/nginx@sha256:abc123"])),
-            ("docker.io/library/nginx".to_owned(), "sha256:abc123".to_owned())
+            (
+                "docker.io/library/nginx".to_owned(),
+                "sha256:abc123".to_owned()
+            )
         );
         assert_eq!(
             digest_repository(&image("x", &[], &[])),
@@ -209,7 +215,14 @@ mod tests {
     #[test]
     fn tag_argument_selects_one_row() {
         let wanted = Wanted::parse("docker.io/library/nginx:1.25");
-        let nginx = image("n", &["docker.io/library/nginx:1.25", "docker.io/library/nginx:latest"], &[]);
+        let nginx = image(
+            "n",
+            &[
+                "docker.io/library/nginx:1.25",
+                "docker.io/library/nginx:latest",
+            ],
+            &[],
+        );
         let busybox = image("b", &["docker.io/library/busybox:1.36"], &[]);
         assert!(wanted.matches_image(&nginx));
         assert!(!wanted.matches_image(&busybox));
@@ -227,8 +240,16 @@ mod tests {
     #[test]
     fn digest_argument_matches_repo_digest() {
         let wanted = Wanted::parse("docker.io/library/busybox@sha256:6b47");
-        let busybox = image("b", &["docker.io/library/busybox:1.36"], &["docker.io/library/busybox@sha256:6b47"]);
-        let nginx = image("n", &["docker.io/library/nginx:1.25"], &["docker.io/library/nginx@sha256:3100"]);
+        let busybox = image(
+            "b",
+            &["docker.io/library/busybox:1.36"],
+            &["docker.io/library/busybox@sha256:6b47"],
+        );
+        let nginx = image(
+            "n",
+            &["docker.io/library/nginx:1.25"],
+            &["docker.io/library/nginx@sha256:3100"],
+        );
         assert!(wanted.matches_image(&busybox));
         assert!(!wanted.matches_image(&nginx));
     }
@@ -236,13 +257,23 @@ mod tests {
     #[test]
     fn id_prefix_argument_matches() {
         let wanted = Wanted::parse("7a056b61");
-        let img = image("sha256:7a056b61a603", &["docker.io/library/busybox:1.36"], &[]);
+        let img = image(
+            "sha256:7a056b61a603",
+            &["docker.io/library/busybox:1.36"],
+            &[],
+        );
         assert!(wanted.matches_image(&img));
     }
 
     #[test]
     fn registry_port_not_a_tag() {
-        assert_eq!(split_tag("localhost:5000/img"), ("localhost:5000/img", None));
-        assert_eq!(split_tag("localhost:5000/img:v1"), ("localhost:5000/img", Some("v1")));
+        assert_eq!(
+            split_tag("localhost:5000/img"),
+            ("localhost:5000/img", None)
+        );
+        assert_eq!(
+            split_tag("localhost:5000/img:v1"),
+            ("localhost:5000/img", Some("v1"))
+        );
     }
 }
