@@ -6,8 +6,8 @@ pub mod goflags;
 use clap::{Parser, Subcommand};
 
 use crate::commands::{
-    config, container_lifecycle, container_update, containers, image_lifecycle, images, info,
-    pod_lifecycle, pods, run,
+    completion, config, container_lifecycle, container_update, containers, image_lifecycle, images,
+    info, pod_lifecycle, pods, run,
 };
 use crate::config::GlobalArgs;
 
@@ -99,6 +99,8 @@ fn parse_signed_duration(text: &str) -> Result<i64, String> {
 pub enum Command {
     /// Checkpoint one or more running containers
     Checkpoint(container_update::CheckpointArgs),
+    /// Print a shell completion script (bash, zsh or fish)
+    Completion(completion::CompletionArgs),
     /// Get and set crictl.yaml options
     Config(config::ConfigArgs),
     /// Create a new container in a pod sandbox
@@ -153,6 +155,7 @@ impl Command {
     pub fn name(&self) -> &'static str {
         match self {
             Command::Checkpoint(_) => "checkpoint",
+            Command::Completion(_) => "completion",
             Command::Config(_) => "config",
             Command::Create(_) => "create",
             Command::Imagefsinfo(_) => "imagefsinfo",

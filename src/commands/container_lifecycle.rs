@@ -16,7 +16,11 @@ use crate::transport::{ImageClient, RuntimeClient, call, request};
 
 /// Arguments of `create`.
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct CreateArgs {
+    #[command(subcommand)]
+    pub schema: Option<super::schema::SchemaCommand>,
+
     /// Do not pull the image, even when the config file asks to
     #[arg(long = "no-pull")]
     pub no_pull: bool,
@@ -37,20 +41,28 @@ pub struct CreateArgs {
     pub auth: AuthArgs,
 
     /// ID of the pod sandbox to create the container in
-    #[arg(value_name = "POD-ID")]
-    pub pod_id: String,
+    #[arg(value_name = "POD-ID", required = true)]
+    pub pod_id: Option<String>,
 
     /// Container config file (JSON or YAML)
-    #[arg(value_name = "CONTAINER-CONFIG")]
-    pub container_config: PathBuf,
+    #[arg(value_name = "CONTAINER-CONFIG", required = true)]
+    pub container_config: Option<PathBuf>,
 
     /// Config file of the pod sandbox (JSON or YAML)
-    #[arg(value_name = "POD-CONFIG")]
-    pub pod_config: PathBuf,
+    #[arg(value_name = "POD-CONFIG", required = true)]
+    pub pod_config: Option<PathBuf>,
 }
 
 /// Creates a container and prints its ID.
 pub async fn create(args: CreateArgs, context: &mut Context<'_>) -> Result<()> {
+    if let Some(super::schema::SchemaCommand::JsonSchema(schema)) = &args.schema {
+        return super::schema::print(
+            "create",
+            super::schema::Schemas::Chosen,
+            schema,
+            context.out,
+        );
+    }
     if args.no_pull && args.with_pull {
         return Err(Error::Invalid(
             "--no-pull and --with-pull contradict each other; give one".to_owned(),
@@ -63,8 +75,16 @@ pub async fn create(args: CreateArgs, context: &mut Context<'_>) -> Result<()> {
     } else {
         None
     };
-    let container_config = manifest::load_container_config(&args.container_config)?;
-    let pod_config = manifest::load_pod_config(&args.pod_config)?;
+    let (Some(pod_id), Some(container_path), Some(pod_path)) =
+        (&args.pod_id, &args.container_config, &args.pod_config)
+    else {
+        return Err(Error::Help {
+            command: "create",
+            message: None,
+        });
+    };
+    let container_config = manifest::load_container_config(container_path)?;
+    let pod_config = manifest::load_pod_config(pod_path)?;
 
     let mut image = if pull {
         Some(context.connector.image().await?)
@@ -86,14 +106,7 @@ pub async fn create(args: CreateArgs, context: &mut Context<'_>) -> Result<()> {
         )
         .await?;
     }
-    let id = create_container(
-        &mut runtime,
-        &args.pod_id,
-        container_config,
-        pod_config,
-        timeout,
-    )
-    .await?;
+    let id = create_container(&mut runtime, pod_id, container_config, pod_config, timeout).await?;
     write_text(context.out, &format!("{id}\n"))
 }
 

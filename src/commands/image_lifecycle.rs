@@ -47,7 +47,11 @@ pub struct AuthArgs {
 
 /// Arguments of `pull`.
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct PullArgs {
+    #[command(subcommand)]
+    pub schema: Option<super::schema::SchemaCommand>,
+
     #[command(flatten)]
     pub auth: AuthArgs,
 
@@ -70,6 +74,9 @@ pub struct PullArgs {
 
 /// Pulls an image and prints the reference the runtime stored it under.
 pub async fn pull(args: PullArgs, context: &mut Context<'_>) -> Result<()> {
+    if let Some(super::schema::SchemaCommand::JsonSchema(schema)) = &args.schema {
+        return super::schema::print("pull", super::schema::Schemas::Pod, schema, context.out);
+    }
     let Some(image) = args.image.filter(|name| !name.is_empty()) else {
         return Err(Error::Invalid("no image name given".to_owned()));
     };

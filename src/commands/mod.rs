@@ -1,6 +1,7 @@
 //! One module per command family. Each validates its arguments, makes its
 //! RPCs through the [`Context`]'s connections and renders to its output.
 
+pub mod completion;
 pub mod config;
 pub mod container_lifecycle;
 pub mod container_update;
@@ -14,6 +15,7 @@ pub mod output;
 pub mod pod_lifecycle;
 pub mod pods;
 pub mod run;
+pub mod schema;
 
 use std::io::Write;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -40,6 +42,7 @@ impl Context<'_> {
 pub async fn run(command: Command, context: &mut Context<'_>) -> Result<()> {
     match command {
         Command::Checkpoint(args) => container_update::checkpoint(args, context).await,
+        Command::Completion(args) => completion::run(args, context.out),
         Command::Config(args) => {
             let path = context.connector.settings().config_path.clone();
             config::run(args, &path, context.out)

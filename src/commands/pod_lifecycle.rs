@@ -13,7 +13,11 @@ use crate::transport::{RuntimeClient, call, request};
 
 /// Arguments of `runp`.
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct RunpArgs {
+    #[command(subcommand)]
+    pub schema: Option<super::schema::SchemaCommand>,
+
     /// Runtime handler to run the pod with, such as runc or kata
     #[arg(short = 'r', long = "runtime", default_value = "")]
     pub runtime: String,
@@ -23,8 +27,8 @@ pub struct RunpArgs {
     pub cancel_timeout: Option<Duration>,
 
     /// Pod sandbox config file (JSON or YAML)
-    #[arg(value_name = "POD-CONFIG")]
-    pub config: PathBuf,
+    #[arg(value_name = "POD-CONFIG", required = true)]
+    pub config: Option<PathBuf>,
 }
 
 pub(crate) fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
@@ -33,7 +37,16 @@ pub(crate) fn parse_duration(text: &str) -> std::result::Result<Duration, String
 
 /// Runs a pod sandbox and prints its ID.
 pub async fn runp(args: RunpArgs, context: &mut Context<'_>) -> Result<()> {
-    let config = manifest::load_pod_config(&args.config)?;
+    if let Some(super::schema::SchemaCommand::JsonSchema(schema)) = &args.schema {
+        return super::schema::print("runp", super::schema::Schemas::Pod, schema, context.out);
+    }
+    let Some(path) = &args.config else {
+        return Err(Error::Help {
+            command: "runp",
+            message: None,
+        });
+    };
+    let config = manifest::load_pod_config(path)?;
     let timeout = args
         .cancel_timeout
         .filter(|t| !t.is_zero())

@@ -15,7 +15,11 @@ use crate::error::{Error, Result};
 
 /// Arguments of `run`.
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct RunArgs {
+    #[command(subcommand)]
+    pub schema: Option<super::schema::SchemaCommand>,
+
     /// Do not pull the image
     #[arg(long = "no-pull")]
     pub no_pull: bool,
@@ -40,17 +44,26 @@ pub struct RunArgs {
     pub auth: AuthArgs,
 
     /// Container config file (JSON or YAML)
-    #[arg(value_name = "CONTAINER-CONFIG")]
-    pub container_config: PathBuf,
+    #[arg(value_name = "CONTAINER-CONFIG", required = true)]
+    pub container_config: Option<PathBuf>,
 
     /// Pod sandbox config file (JSON or YAML)
-    #[arg(value_name = "POD-CONFIG")]
-    pub pod_config: PathBuf,
+    #[arg(value_name = "POD-CONFIG", required = true)]
+    pub pod_config: Option<PathBuf>,
 }
 
 /// Runs a pod, pulls the image unless told not to, creates and starts the
 /// container, and prints the container's ID.
 pub async fn run(args: RunArgs, context: &mut Context<'_>) -> Result<()> {
+    if let Some(super::schema::SchemaCommand::JsonSchema(schema)) = &args.schema {
+        return super::schema::print("run", super::schema::Schemas::Chosen, schema, context.out);
+    }
+    let (Some(container_path), Some(pod_path)) = (&args.container_config, &args.pod_config) else {
+        return Err(Error::Help {
+            command: "run",
+            message: None,
+        });
+    };
     if args.no_pull && args.with_pull {
         return Err(Error::Invalid(
             "--no-pull and --with-pull contradict each other; give one".to_owned(),
@@ -58,8 +71,8 @@ pub async fn run(args: RunArgs, context: &mut Context<'_>) -> Result<()> {
     }
     let settings = context.connector.settings().clone();
     let pull = (!settings.disable_pull_on_run && !args.no_pull) || args.with_pull;
-    let container_config = manifest::load_container_config(&args.container_config)?;
-    let pod_config = manifest::load_pod_config(&args.pod_config)?;
+    let container_config = manifest::load_container_config(container_path)?;
+    let pod_config = manifest::load_pod_config(pod_path)?;
     let auth = if pull {
         image_lifecycle::resolve_auth(&args.auth, context.out)?
     } else {
