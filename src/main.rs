@@ -19,6 +19,12 @@ use crictl_rs::transport::Connector;
 const UNKNOWN_COMMAND_STATUS: u8 = 3;
 
 fn main() -> ExitCode {
+    // A panic is a bug; show one line instead of a backtrace.
+    std::panic::set_hook(Box::new(|info| {
+        diag::error(&format!(
+            "internal error: {info}; please report this together with the command line"
+        ));
+    }));
     let command = Cli::command();
     let args = goflags::rewrite(&command, std::env::args().collect());
     let matches = match command.try_get_matches_from(args) {

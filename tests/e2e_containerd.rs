@@ -127,10 +127,14 @@ impl Workspace {
 fn lifecycle(host_network: bool) {
     let ws = Workspace::new();
     let (pod_config, pod_name) = ws.pod_config(host_network);
-    let pod_id = ws.ok(&["runp", Workspace::path_str(&pod_config)]).trim().to_owned();
+    let pod_id = ws
+        .ok(&["runp", Workspace::path_str(&pod_config)])
+        .trim()
+        .to_owned();
     assert_eq!(pod_id.len(), 64, "pod ID {pod_id:?}");
 
-    let container_config = ws.container_config("sleeper", &pod_name, "echo started; exec sleep 3600");
+    let container_config =
+        ws.container_config("sleeper", &pod_name, "echo started; exec sleep 3600");
     let container_id = ws
         .ok(&[
             "create",
@@ -141,7 +145,10 @@ fn lifecycle(host_network: bool) {
         .trim()
         .to_owned();
     assert_eq!(container_id.len(), 64, "container ID {container_id:?}");
-    assert_eq!(ws.ok(&["start", &container_id]), format!("{container_id}\n"));
+    assert_eq!(
+        ws.ok(&["start", &container_id]),
+        format!("{container_id}\n")
+    );
 
     // The table row shows the container as Running in our pod.
     let table = ws.ok(&["ps", "--pod", &pod_id]);
@@ -159,20 +166,32 @@ fn lifecycle(host_network: bool) {
     let inspect = ws.json(&["inspect", &container_id]);
     assert_eq!(inspect["status"]["state"], "CONTAINER_RUNNING");
     assert_eq!(inspect["status"]["metadata"]["name"], "sleeper");
-    assert!(inspect["info"]["pid"].as_u64().unwrap_or(0) > 0, "{inspect}");
+    assert!(
+        inspect["info"]["pid"].as_u64().unwrap_or(0) > 0,
+        "{inspect}"
+    );
 
     let pods = ws.json(&["pods", "--id", &pod_id, "-o", "json"]);
     assert_eq!(pods["items"][0]["state"], "SANDBOX_READY");
     let inspectp = ws.json(&["inspectp", &pod_id]);
     if host_network {
-        assert_eq!(inspectp["status"]["linux"]["namespaces"]["options"]["network"], "NODE");
+        assert_eq!(
+            inspectp["status"]["linux"]["namespaces"]["options"]["network"],
+            "NODE"
+        );
     } else {
         let ip = inspectp["status"]["network"]["ip"].as_str().unwrap_or("");
-        assert!(ip.starts_with("10.213."), "pod IP {ip:?} not on the test bridge");
+        assert!(
+            ip.starts_with("10.213."),
+            "pod IP {ip:?} not on the test bridge"
+        );
     }
 
     // Stop: the container leaves the default (running) list and shows Exited.
-    assert_eq!(ws.ok(&["stop", "-t", "1", &container_id]), format!("{container_id}\n"));
+    assert_eq!(
+        ws.ok(&["stop", "-t", "1", &container_id]),
+        format!("{container_id}\n")
+    );
     assert!(!ws.ok(&["ps", "-q"]).contains(&container_id));
     let exited = ws.ok(&["ps", "-a", "--state", "exited", "-q", "--pod", &pod_id]);
     assert_eq!(exited, format!("{container_id}\n"));
@@ -180,8 +199,14 @@ fn lifecycle(host_network: bool) {
     // Removal, then the pod.
     assert_eq!(ws.ok(&["rm", &container_id]), format!("{container_id}\n"));
     assert!(!ws.ok(&["ps", "-a", "-q"]).contains(&container_id));
-    assert_eq!(ws.ok(&["stopp", &pod_id]), format!("Stopped sandbox {pod_id}\n"));
-    assert_eq!(ws.ok(&["rmp", &pod_id]), format!("Removed sandbox {pod_id}\n"));
+    assert_eq!(
+        ws.ok(&["stopp", &pod_id]),
+        format!("Stopped sandbox {pod_id}\n")
+    );
+    assert_eq!(
+        ws.ok(&["rmp", &pod_id]),
+        format!("Removed sandbox {pod_id}\n")
+    );
     assert!(!ws.ok(&["pods", "-q"]).contains(&pod_id));
 }
 
@@ -262,7 +287,10 @@ fn listing_matches_containerd_store() {
     // ctr lists them independently of the CRI code path.
     let ws = Workspace::new();
     let (pod_config, pod_name) = ws.pod_config(true);
-    let pod_id = ws.ok(&["runp", Workspace::path_str(&pod_config)]).trim().to_owned();
+    let pod_id = ws
+        .ok(&["runp", Workspace::path_str(&pod_config)])
+        .trim()
+        .to_owned();
     let config = ws.container_config("idle", &pod_name, "exec sleep 3600");
     let container_id = ws
         .ok(&[
@@ -276,12 +304,26 @@ fn listing_matches_containerd_store() {
 
     let socket = ws.endpoint.trim_start_matches("unix://").to_owned();
     let ctr = Command::new("ctr")
-        .args(["--address", &socket, "-n", "k8s.io", "containers", "ls", "-q"])
+        .args([
+            "--address",
+            &socket,
+            "-n",
+            "k8s.io",
+            "containers",
+            "ls",
+            "-q",
+        ])
         .output()
         .expect("run ctr");
     let known: String = String::from_utf8_lossy(&ctr.stdout).into_owned();
-    assert!(known.lines().any(|id| id == pod_id), "ctr does not list pod {pod_id}");
-    assert!(known.lines().any(|id| id == container_id), "ctr does not list {container_id}");
+    assert!(
+        known.lines().any(|id| id == pod_id),
+        "ctr does not list pod {pod_id}"
+    );
+    assert!(
+        known.lines().any(|id| id == container_id),
+        "ctr does not list {container_id}"
+    );
 
     let ours = ws.ok(&["ps", "-a", "-q"]);
     assert!(ours.lines().any(|id| id == container_id), "{ours}");

@@ -27,7 +27,11 @@ pub fn run(args: CompletionArgs, out: &mut dyn std::io::Write) -> Result<()> {
             )));
         }
     };
+    // Generated into memory first: clap_complete panics when its writer
+    // fails, such as on a closed pipe.
+    let mut script = Vec::new();
     let mut command = Cli::command();
-    clap_complete::generate(shell, &mut command, "crictl", out);
-    Ok(())
+    clap_complete::generate(shell, &mut command, "crictl", &mut script);
+    out.write_all(&script)
+        .map_err(|source| Error::io("writing output", source))
 }

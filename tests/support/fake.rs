@@ -17,7 +17,7 @@ use tokio_stream::wrappers::UnixListenerStream;
 use tonic::Code;
 
 use super::command::Crictl;
-use super::service::Service;
+use super::service::FakeService;
 
 /// Everything the fake runtime returns, plus the faults it injects.
 ///
@@ -86,7 +86,9 @@ pub struct Shared {
 
 impl Shared {
     pub fn state(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -125,7 +127,7 @@ impl Fake {
             runtime.block_on(async move {
                 let listener = UnixListener::bind(&server_socket).expect("bind the fake socket");
                 bound.send(()).expect("report the bound socket");
-                let service = Service::new(server_shared).into_router();
+                let service = FakeService::new(server_shared).into_router();
                 let served = tonic::transport::Server::builder()
                     .serve_with_incoming_shutdown(
                         service,

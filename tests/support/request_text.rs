@@ -6,7 +6,7 @@
 //! empty), enums by name, map entries as `name { key: K value: V }` sorted by
 //! key.
 
-use prost_reflect::{DynamicMessage, FieldDescriptor, Kind, MapKey, Value};
+use prost_reflect::{DynamicMessage, FieldDescriptor, Kind, MapKey, ReflectMessage, Value};
 
 /// Renders `request`, a message of the protobuf type `full_name` such as
 /// `runtime.v1.ListContainersRequest`.
