@@ -14,6 +14,16 @@ use serde_json::Value;
 
 const NEEDS_RUNTIME: &str = "needs containerd from scripts/runtime-up";
 
+/// Held by tests that list or remove images, because pruning in one test
+/// would delete an image another test is in the middle of inspecting.
+static IMAGE_STORE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn lock_images() -> std::sync::MutexGuard<'static, ()> {
+    IMAGE_STORE
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 fn endpoint() -> String {
     if let Ok(endpoint) = std::env::var("CRICTL_E2E_ENDPOINT") {
         return endpoint;
@@ -256,6 +266,7 @@ fn info_reports_ready_conditions() {
 #[test]
 #[ignore = "needs containerd from scripts/runtime-up"]
 fn images_match_runtime_store() {
+    let _images = lock_images();
     let ws = Workspace::new();
     let table = ws.ok(&["images"]);
     let mut header = table.lines().next().unwrap_or("").split_whitespace();
@@ -345,4 +356,153 @@ fn missing_container_fails_cleanly() {
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.contains("0000000000000000deadbeef"), "{stderr}");
     assert!(stderr.contains("not found"), "{stderr}");
+}
+
+#[test]
+#[ignore = "needs containerd from scripts/runtime-up"]
+fn run_starts_pod_and_container() {
+    let ws = Workspace::new();
+    let (pod_config, pod_name) = ws.pod_config(true);
+    let config = ws.container_config("oneshot", &pod_name, "exec sleep 3600");
+    // No registry is reachable here, so the image must not be pulled.
+    let container_id = ws
+        .ok(&[
+            "run",
+            "--no-pull",
+            Workspace::path_str(&config),
+            Workspace::path_str(&pod_config),
+        ])
+        .trim()
+        .to_owned();
+    assert_eq!(container_id.len(), 64, "{container_id:?}");
+
+    let inspect = ws.json(&["inspect", &container_id]);
+    assert_eq!(inspect["status"]["state"], "CONTAINER_RUNNING");
+    let pods = ws.json(&["pods", "--name", &format!("^{pod_name}$"), "-o", "json"]);
+    let pod_id = pods["items"][0]["id"].as_str().expect("pod id").to_owned();
+    assert_eq!(pods["items"][0]["state"], "SANDBOX_READY");
+
+    ws.ok(&["rm", "-f", &container_id]);
+    ws.ok(&["rmp", "-f", &pod_id]);
+}
+
+#[test]
+#[ignore = "needs containerd from scripts/runtime-up"]
+fn update_limits_show_in_inspect() {
+    let ws = Workspace::new();
+    let (pod_config, pod_name) = ws.pod_config(true);
+    let config = ws.container_config("limited", &pod_name, "exec sleep 3600");
+    let container_id = ws
+        .ok(&[
+            "run",
+            "--no-pull",
+            Workspace::path_str(&config),
+            Workspace::path_str(&pod_config),
+        ])
+        .trim()
+        .to_owned();
+
+    let updated = ws.ok(&[
+        "update",
+        "--memory",
+        "67108864",
+        "--cpu-period",
+        "100000",
+        "--cpu-quota",
+        "50000",
+        &container_id,
+    ]);
+    assert_eq!(updated, format!("{container_id}\n"));
+    let inspect = ws.json(&["inspect", &container_id]);
+    let linux = &inspect["status"]["resources"]["linux"];
+    assert_eq!(linux["memoryLimitInBytes"], "67108864", "{inspect}");
+    assert_eq!(linux["cpuQuota"], "50000", "{inspect}");
+    assert_eq!(linux["cpuPeriod"], "100000", "{inspect}");
+    // The runtime applied the limits to the OCI spec it runs the container with.
+    let spec = &inspect["info"]["runtimeSpec"]["linux"]["resources"];
+    assert_eq!(spec["memory"]["limit"], 67_108_864, "{spec}");
+
+    let pod_id = inspect["info"]["sandboxID"]
+        .as_str()
+        .expect("sandbox id")
+        .to_owned();
+    ws.ok(&["rm", "-f", &container_id]);
+    ws.ok(&["rmp", "-f", &pod_id]);
+}
+
+#[test]
+#[ignore = "needs containerd from scripts/runtime-up"]
+fn prune_keeps_used_and_pause_images() {
+    let _images = lock_images();
+    let ws = Workspace::new();
+    // An image no container uses, with an ID of its own.
+    let tag = format!("localhost/crictl-rs-prune:{}", std::process::id());
+    let archive = ws.path("extra.tar");
+    let built = Command::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scripts/build-busybox-images"
+    ))
+    .arg(&archive)
+    .arg(&tag)
+    .output()
+    .expect("run build-busybox-images");
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let socket = ws.endpoint.trim_start_matches("unix://").to_owned();
+    let imported = Command::new("ctr")
+        .args(["--address", &socket, "-n", "k8s.io", "images", "import"])
+        .arg(&archive)
+        .output()
+        .expect("run ctr images import");
+    assert!(
+        imported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&imported.stderr)
+    );
+
+    // A created container keeps busybox in use even though it never ran.
+    let (pod_config, pod_name) = ws.pod_config(true);
+    let pod_id = ws
+        .ok(&["runp", Workspace::path_str(&pod_config)])
+        .trim()
+        .to_owned();
+    let config = ws.container_config("holder", &pod_name, "exit 0");
+    let container_id = ws
+        .ok(&[
+            "create",
+            &pod_id,
+            Workspace::path_str(&config),
+            Workspace::path_str(&pod_config),
+        ])
+        .trim()
+        .to_owned();
+
+    let pruned = ws.ok(&["rmi", "--prune"]);
+    assert!(pruned.contains(&format!("Deleted: {tag}")), "{pruned}");
+    let images = ws.ok(&["images"]);
+    assert!(!images.contains("crictl-rs-prune"), "{images}");
+    for kept in ["docker.io/library/busybox", "registry.k8s.io/pause"] {
+        assert!(images.contains(kept), "{kept} was pruned:\n{images}");
+    }
+
+    ws.ok(&["rm", &container_id]);
+    ws.ok(&["rmp", "-f", &pod_id]);
+}
+
+#[test]
+#[ignore = "needs containerd from scripts/runtime-up"]
+fn pull_without_registry_fails_cleanly() {
+    let ws = Workspace::new();
+    let output = ws.crictl(&["pull", "--pull-timeout", "10s", "localhost:1/none/such:tag"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("pulling image \"localhost:1/none/such:tag\""),
+        "{stderr}"
+    );
 }
