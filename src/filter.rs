@@ -54,8 +54,7 @@ pub fn compile_pattern(pattern: Option<&str>, flag: &str) -> Result<Option<Regex
 fn first_line(text: &str) -> String {
     text.lines()
         .map(str::trim)
-        .filter(|line| !line.is_empty())
-        .last()
+        .rfind(|line| !line.is_empty())
         .unwrap_or(text)
         .to_owned()
 }

@@ -284,10 +284,19 @@ async fn connect_and_check(
                 .await
                 .map(drop),
         };
-        check.map_err(|status| ConnectError::Validate {
-            endpoint: address.to_owned(),
-            api,
-            status,
+        check.map_err(|status| {
+            if expired_locally(&status) {
+                ConnectError::TimedOut {
+                    endpoint: address.to_owned(),
+                    timeout,
+                }
+            } else {
+                ConnectError::Validate {
+                    endpoint: address.to_owned(),
+                    api,
+                    status,
+                }
+            }
         })?;
         Ok(channel)
     };
@@ -400,11 +409,40 @@ pub async fn call_unlogged<T>(
     match timeout {
         None => rpc.await.map(tonic::Response::into_inner),
         Some(limit) => match tokio::time::timeout(limit, rpc).await {
-            Ok(result) => result.map(tonic::Response::into_inner),
-            Err(_) => Err(tonic::Status::deadline_exceeded(format!(
-                "no answer within {}",
-                crate::godur::format(limit)
-            ))),
+            Ok(result) => result
+                .map(tonic::Response::into_inner)
+                .map_err(|status| deadline_status(status, limit)),
+            Err(_) => Err(deadline_exceeded(limit)),
         },
     }
+}
+
+/// The status of a call that got no answer within `limit`.
+pub fn deadline_exceeded(limit: Duration) -> tonic::Status {
+    tonic::Status::deadline_exceeded(format!("no answer within {}", crate::godur::format(limit)))
+}
+
+/// Reports tonic's own enforcement of a request's deadline, which it
+/// returns as `Cancelled` ("Timeout expired"), as the `DeadlineExceeded`
+/// it is; other statuses pass unchanged.
+///
+/// The request carries its deadline in the `grpc-timeout` header, and
+/// tonic's channel then races [`call`]'s own timer to end the call.
+pub fn deadline_status(status: tonic::Status, limit: Duration) -> tonic::Status {
+    if expired_locally(&status) {
+        deadline_exceeded(limit)
+    } else {
+        status
+    }
+}
+
+fn expired_locally(status: &tonic::Status) -> bool {
+    let mut source = std::error::Error::source(status);
+    while let Some(error) = source {
+        if error.is::<tonic::TimeoutExpired>() {
+            return true;
+        }
+        source = error.source();
+    }
+    false
 }

@@ -134,9 +134,8 @@ fn sort_images(images: &mut [cri::Image]) {
 }
 
 fn image_less(a: &cri::Image, b: &cri::Image) -> bool {
-    match (a.repo_tags.first(), b.repo_tags.first()) {
-        (Some(x), Some(y)) => return x < y,
-        _ => {}
+    if let (Some(x), Some(y)) = (a.repo_tags.first(), b.repo_tags.first()) {
+        return x < y;
     }
     match (a.repo_digests.first(), b.repo_digests.first()) {
         (Some(x), Some(y)) => x < y,

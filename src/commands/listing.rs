@@ -9,7 +9,9 @@ use tonic::Code;
 use tracing::debug;
 
 use crate::proto::cri;
-use crate::transport::{ImageClient, RuntimeClient, call, request};
+use crate::transport::{
+    ImageClient, RuntimeClient, call, deadline_exceeded, deadline_status, request,
+};
 
 /// Lists pod sandboxes matching `filter`.
 pub async fn pods(
@@ -129,14 +131,10 @@ where
     };
     match timeout {
         None => gather.await,
-        Some(limit) => tokio::time::timeout(limit, gather)
-            .await
-            .unwrap_or_else(|_| {
-                Err(tonic::Status::deadline_exceeded(format!(
-                    "no answer within {}",
-                    crate::godur::format(limit)
-                )))
-            }),
+        Some(limit) => match tokio::time::timeout(limit, gather).await {
+            Ok(result) => result.map_err(|status| deadline_status(status, limit)),
+            Err(_) => Err(deadline_exceeded(limit)),
+        },
     }
 }
 
