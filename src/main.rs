@@ -150,9 +150,9 @@ fn print_subcommand_help(name: &str) {
     }
 }
 
-/// Handles a command line clap rejected: help and version requests print to
-/// stdout and succeed; an unknown command exits 3 and other mistakes exit 1,
-/// as crictl does.
+/// Handles a command line clap rejected. Help and version requests print to
+/// stdout and succeed. As in crictl, an unknown command exits 3 and other
+/// mistakes exit 1.
 fn usage_error(error: clap::Error) -> ExitCode {
     match error.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {

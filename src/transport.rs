@@ -19,8 +19,8 @@ use crate::proto::cri::{
     self, image_service_client::ImageServiceClient, runtime_service_client::RuntimeServiceClient,
 };
 
-/// Replies up to this size are accepted; CRI runtimes answer list calls for
-/// busy nodes with several MiB, past tonic's 4 MiB default.
+/// Replies up to this size are accepted, because CRI runtimes reply to list
+/// calls for busy nodes with several MiB, past tonic's 4 MiB default.
 pub const MAX_DECODE_BYTES: usize = 16 * 1024 * 1024;
 
 /// First delay between connection retries; it doubles up to
@@ -31,7 +31,7 @@ const MAX_RETRY_DELAY: Duration = Duration::from_secs(5);
 pub type RuntimeClient = RuntimeServiceClient<Channel>;
 pub type ImageClient = ImageServiceClient<Channel>;
 
-/// Which CRI service a connection is for.
+/// The CRI service a connection is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Api {
     Runtime,
@@ -69,17 +69,17 @@ pub enum ConnectError {
         status: tonic::Status,
     },
 
-    #[error("the runtime at {endpoint} did not answer within {}; it may be hung or overloaded (raise --timeout to wait longer)",
+    #[error("the runtime at {endpoint} did not respond within {}; it may be hung or overloaded (raise --timeout to wait longer)",
         crate::godur::format(*.timeout))]
     TimedOut { endpoint: String, timeout: Duration },
 
-    #[error("no container runtime answered at the default endpoints ({}); is the runtime running? If it listens elsewhere, set --runtime-endpoint, CONTAINER_RUNTIME_ENDPOINT or runtime-endpoint in crictl.yaml",
+    #[error("no container runtime responded at the default endpoints ({}); is the runtime running? If it listens elsewhere, set --runtime-endpoint, CONTAINER_RUNTIME_ENDPOINT or runtime-endpoint in crictl.yaml",
         .tried.iter().map(|(ep, why)| format!("{ep}: {why}")).collect::<Vec<_>>().join("; "))]
     NoDefault { tried: Vec<(String, String)> },
 }
 
 impl ConnectError {
-    /// A short reason without the endpoint, for the probe summary.
+    /// Returns a short reason without the endpoint, for the probe summary.
     fn reason(&self) -> String {
         match self {
             ConnectError::Dial { source, .. } => match source.kind() {
@@ -90,7 +90,7 @@ impl ConnectError {
             },
             ConnectError::Validate { status, .. } => crate::error::describe_status(status),
             ConnectError::TimedOut { timeout, .. } => {
-                format!("no answer within {}", crate::godur::format(*timeout))
+                format!("no response within {}", crate::godur::format(*timeout))
             }
             other => other.to_string(),
         }
@@ -124,12 +124,12 @@ fn validate_hint(status: &tonic::Status) -> &'static str {
     }
 }
 
-/// Opens and caches the connections a command needs, in the order it asks.
+/// Opens the connections a command needs, in the order it requests them.
 pub struct Connector {
     settings: Settings,
     defaults: Vec<String>,
     warned: Cell<bool>,
-    /// The default endpoint that answered, tried first for the other service.
+    /// The default endpoint that responded, tried first for the other service.
     found_default: RefCell<Option<String>>,
 }
 
@@ -382,8 +382,8 @@ pub fn request_unlogged<T>(message: T, timeout: Option<Duration>) -> tonic::Requ
 
 /// Awaits an RPC, failing with `DeadlineExceeded` once `timeout` passes.
 ///
-/// The server also sees the deadline through the request header, but a hung
-/// runtime may never answer, so the client enforces it too.
+/// The server also receives the deadline in the request header, but a hung
+/// runtime may never respond, so the client enforces it too.
 pub async fn call<T: std::fmt::Debug>(
     timeout: Option<Duration>,
     rpc: impl Future<Output = Result<tonic::Response<T>, tonic::Status>>,
@@ -417,9 +417,9 @@ pub async fn call_unlogged<T>(
     }
 }
 
-/// The status of a call that got no answer within `limit`.
+/// The status of a call that got no response within `limit`.
 pub fn deadline_exceeded(limit: Duration) -> tonic::Status {
-    tonic::Status::deadline_exceeded(format!("no answer within {}", crate::godur::format(limit)))
+    tonic::Status::deadline_exceeded(format!("no response within {}", crate::godur::format(limit)))
 }
 
 /// Reports tonic's own enforcement of a request's deadline, which it
