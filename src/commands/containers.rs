@@ -520,24 +520,18 @@ pub async fn inspect(args: InspectArgs, context: &mut Context<'_>) -> Result<()>
 
 /// The `inspect` document of one container, with its times as text.
 fn status_document(status: &cri::ContainerStatus, info: &BTreeMap<String, String>) -> Value {
+    // A time that does not apply to the state (not started yet, not
+    // finished) is Go's zero time; a raw 0 that does apply is the Unix epoch.
     let state = cri::ContainerState::try_from(status.state).ok();
-    let started = if state == Some(cri::ContainerState::ContainerCreated) {
-        0
-    } else {
-        status.started_at
-    };
+    let started = (state != Some(cri::ContainerState::ContainerCreated)).then_some(status.started_at);
     let finished_known = state == Some(cri::ContainerState::ContainerExited)
         || (state == Some(cri::ContainerState::ContainerUnknown) && status.finished_at > 0);
-    let finished = if finished_known {
-        status.finished_at
-    } else {
-        0
-    };
+    let finished = finished_known.then_some(status.finished_at);
 
     let mut json = json::to_json_with_nulls("runtime.v1.ContainerStatus", status);
     json["createdAt"] = Value::String(time::rfc3339_nano_local(status.created_at));
-    json["startedAt"] = Value::String(time::rfc3339_nano_local(started));
-    json["finishedAt"] = Value::String(time::rfc3339_nano_local(finished));
+    json["startedAt"] = Value::String(time::rfc3339_nano_local_or_zero(started));
+    json["finishedAt"] = Value::String(time::rfc3339_nano_local_or_zero(finished));
     output::status_document(json, info)
 }
 
