@@ -52,9 +52,23 @@ pub enum Error {
     #[error("{0}")]
     Many(Failures),
 
+    /// Reading or following a container's log file failed.
+    #[error(transparent)]
+    Logs(#[from] crate::logs::Error),
+
     /// The user interrupted the command (Ctrl-C or SIGTERM).
     #[error("interrupted")]
     Interrupted,
+
+    /// A command run in a container (`exec`) ended with this non-zero exit
+    /// status, which becomes ours. The command's own output already showed
+    /// what went wrong, so nothing more is printed.
+    #[error("the command exited with status {0}")]
+    Exit(i32),
+
+    /// An exec, attach or port-forward stream failed.
+    #[error(transparent)]
+    Stream(Box<crate::streaming::StreamError>),
 }
 
 impl Error {
@@ -80,6 +94,9 @@ impl Error {
         match self {
             Error::Help { .. } => 0,
             Error::Interrupted => 1,
+            // Exit statuses are 8 bits; a runtime reporting anything else
+            // (such as -1 for "unknown") still means failure.
+            Error::Exit(code) if (1..=255).contains(code) => *code,
             _ => 1,
         }
     }
@@ -192,6 +209,17 @@ mod tests {
             error.to_string(),
             "getting status of container \"abc\": runtime unavailable: socket closed"
         );
+    }
+
+    #[test]
+    fn exit_status_propagated() {
+        assert_eq!(Error::Exit(3).exit_code(), 3);
+    }
+
+    #[test]
+    fn exit_status_out_of_range() {
+        assert_eq!(Error::Exit(-1).exit_code(), 1);
+        assert_eq!(Error::Exit(256).exit_code(), 1);
     }
 
     #[test]

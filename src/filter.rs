@@ -28,7 +28,7 @@ pub fn parse_labels(values: &[String]) -> Result<BTreeMap<String, String>> {
     Ok(labels)
 }
 
-/// Whether `labels` holds every pair of `selector`.
+/// Returns whether `labels` contains every pair of `selector`.
 pub fn labels_match(
     labels: &BTreeMap<String, String>,
     selector: &BTreeMap<String, String>,
@@ -59,7 +59,7 @@ fn first_line(text: &str) -> String {
         .to_owned()
 }
 
-/// Whether an optional pattern matches `text` (unanchored search).
+/// Returns whether an optional pattern matches `text` (unanchored search).
 pub fn pattern_matches(pattern: &Option<Regex>, text: &str) -> bool {
     pattern.as_ref().is_none_or(|regex| regex.is_match(text))
 }
@@ -70,8 +70,8 @@ pub fn sort_newest_first<T>(items: &mut [T], created_at: impl Fn(&T) -> i64) {
     items.sort_by_key(|item| std::cmp::Reverse(created_at(item)));
 }
 
-/// How many items `--latest` and `--last N` keep out of `total`; `--last`
-/// wins over `--latest`, and `--last 0` means all.
+/// Returns how many items `--latest` and `--last N` keep out of `total`.
+/// `--last` wins over `--latest`, and `--last 0` means all.
 pub fn kept_count(total: usize, latest: bool, last: i64) -> usize {
     let wanted = if last > 0 {
         usize::try_from(last).unwrap_or(usize::MAX)
@@ -83,8 +83,8 @@ pub fn kept_count(total: usize, latest: bool, last: i64) -> usize {
     wanted.min(total)
 }
 
-/// Whether an ID given as a filter selects `id`: runtimes match such IDs by
-/// prefix.
+/// Returns whether an ID given as a filter selects `id`, by prefix as
+/// runtimes match such IDs.
 pub fn id_matches(filter: &str, id: &str) -> bool {
     filter.is_empty() || id.starts_with(filter)
 }

@@ -9,6 +9,8 @@ pub mod diag;
 pub mod error;
 pub mod filter;
 pub mod godur;
+pub mod logs;
 pub mod proto;
 pub mod render;
+pub mod streaming;
 pub mod transport;

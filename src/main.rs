@@ -83,6 +83,10 @@ fn run(subcommand: crictl_rs::cli::Command, connector: Connector) -> Result<(), 
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
 
+    // port-forward and the --watch modes run until they are stopped, so a
+    // signal is their normal end.
+    let stops_on_signal =
+        matches!(subcommand, crictl_rs::cli::Command::PortForward(_)) || subcommand.watches();
     let result = runtime.block_on(async {
         let mut context = Context {
             connector,
@@ -90,7 +94,7 @@ fn run(subcommand: crictl_rs::cli::Command, connector: Connector) -> Result<(), 
         };
         tokio::select! {
             result = commands::run(subcommand, &mut context) => result,
-            () = interrupted() => Err(Error::Interrupted),
+            () = interrupted() => if stops_on_signal { Ok(()) } else { Err(Error::Interrupted) },
         }
     });
     let flushed = out
@@ -126,6 +130,10 @@ fn finish(result: Result<(), Error>) -> ExitCode {
     {
         // The reader went away (`crictl ps | head`); nothing is wrong.
         return ExitCode::SUCCESS;
+    }
+    if let Error::Exit(_) = &error {
+        // The command in the container has printed its own output.
+        return ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(1));
     }
     if let Error::Help { command, message } = &error {
         if let Some(message) = message {

@@ -419,7 +419,10 @@ pub async fn call_unlogged<T>(
 
 /// The status of a call that got no response within `limit`.
 pub fn deadline_exceeded(limit: Duration) -> tonic::Status {
-    tonic::Status::deadline_exceeded(format!("no response within {}", crate::godur::format(limit)))
+    tonic::Status::deadline_exceeded(format!(
+        "no response within {}",
+        crate::godur::format(limit)
+    ))
 }
 
 /// Reports tonic's own enforcement of a request's deadline, which it

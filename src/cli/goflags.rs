@@ -14,7 +14,7 @@ pub fn rewrite(command: &Command, args: Vec<String>) -> Vec<String> {
         output.push(program);
     }
 
-    let mut current = command.clone();
+    let mut current = command;
     let mut expecting_value = false;
     let mut flags_done = false;
     for arg in iter {
@@ -34,14 +34,14 @@ pub fn rewrite(command: &Command, args: Vec<String>) -> Vec<String> {
         }
         if let Some(rest) = arg.strip_prefix("--") {
             let name = rest.split('=').next().unwrap_or(rest);
-            expecting_value = !rest.contains('=') && takes_value(&current, name, None);
+            expecting_value = !rest.contains('=') && takes_value(current, name, None);
             output.push(arg);
             continue;
         }
         if let Some(rest) = arg.strip_prefix('-').filter(|rest| !rest.is_empty()) {
             let name = rest.split('=').next().unwrap_or(rest);
-            if name.chars().count() > 1 && has_long(&current, name) {
-                expecting_value = !rest.contains('=') && takes_value(&current, name, None);
+            if name.chars().count() > 1 && has_long(current, name) {
+                expecting_value = !rest.contains('=') && takes_value(current, name, None);
                 output.push(format!("--{rest}"));
             } else {
                 let short = name.chars().next();
@@ -49,17 +49,14 @@ pub fn rewrite(command: &Command, args: Vec<String>) -> Vec<String> {
                 // separate value word.
                 expecting_value = name.chars().count() == 1
                     && !rest.contains('=')
-                    && takes_value(&current, "", short);
+                    && takes_value(current, "", short);
                 output.push(arg);
             }
             continue;
         }
         // A positional word: either the subcommand or the first argument.
         match current.find_subcommand(&arg) {
-            Some(sub) => {
-                let sub = sub.clone();
-                current = sub;
-            }
+            Some(sub) => current = sub,
             None => flags_done = true,
         }
         output.push(arg);

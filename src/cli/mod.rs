@@ -6,8 +6,8 @@ pub mod goflags;
 use clap::{Parser, Subcommand};
 
 use crate::commands::{
-    completion, config, container_lifecycle, container_update, containers, image_lifecycle, images,
-    info, pod_lifecycle, pods, run,
+    attach, completion, config, container_lifecycle, container_update, containers, events, exec,
+    image_lifecycle, images, info, logs, metrics, pod_lifecycle, pods, port_forward, run, stats,
 };
 use crate::config::GlobalArgs;
 
@@ -97,6 +97,8 @@ fn parse_signed_duration(text: &str) -> Result<i64, String> {
 /// The subcommands, listed alphabetically in help as crictl lists them.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Attach to a running container
+    Attach(attach::AttachArgs),
     /// Checkpoint one or more running containers
     Checkpoint(container_update::CheckpointArgs),
     /// Print a shell completion script (bash, zsh or fish)
@@ -105,6 +107,11 @@ pub enum Command {
     Config(config::ConfigArgs),
     /// Create a new container in a pod sandbox
     Create(container_lifecycle::CreateArgs),
+    /// Print container lifecycle events as the runtime reports them
+    #[command(visible_alias = "event")]
+    Events(events::EventsArgs),
+    /// Run a command in a running container
+    Exec(exec::ExecArgs),
     /// Show the image filesystem usage
     Imagefsinfo(images::ImageFsInfoArgs),
     /// List images
@@ -118,6 +125,14 @@ pub enum Command {
     Inspecti(images::InspectiArgs),
     /// Show the status of one or more pod sandboxes
     Inspectp(pods::InspectpArgs),
+    /// Print the log of a container
+    Logs(logs::LogsArgs),
+    /// List the descriptions of the metrics the runtime offers
+    Metricdescs(metrics::MetricdescsArgs),
+    /// List the metrics of pods and their containers
+    Metricsp(metrics::MetricspArgs),
+    /// Forward local ports to a pod sandbox
+    PortForward(port_forward::PortForwardArgs),
     /// List pod sandboxes
     Pods(pods::PodsArgs),
     /// List containers
@@ -138,6 +153,10 @@ pub enum Command {
     RuntimeConfig(info::RuntimeConfigArgs),
     /// Start one or more created containers
     Start(container_lifecycle::StartArgs),
+    /// Show the resource usage of containers
+    Stats(stats::StatsArgs),
+    /// Show the resource usage of pods
+    Statsp(stats::StatspArgs),
     /// Stop one or more running containers
     Stop(container_lifecycle::StopArgs),
     /// Stop one or more running pod sandboxes
@@ -154,16 +173,23 @@ impl Command {
     /// The subcommand's name, for its help text.
     pub fn name(&self) -> &'static str {
         match self {
+            Command::Attach(_) => "attach",
             Command::Checkpoint(_) => "checkpoint",
             Command::Completion(_) => "completion",
             Command::Config(_) => "config",
             Command::Create(_) => "create",
+            Command::Events(_) => "events",
+            Command::Exec(_) => "exec",
             Command::Imagefsinfo(_) => "imagefsinfo",
             Command::Images(_) => "images",
             Command::Info(_) => "info",
             Command::Inspect(_) => "inspect",
             Command::Inspecti(_) => "inspecti",
             Command::Inspectp(_) => "inspectp",
+            Command::Logs(_) => "logs",
+            Command::Metricdescs(_) => "metricdescs",
+            Command::Metricsp(_) => "metricsp",
+            Command::PortForward(_) => "port-forward",
             Command::Pods(_) => "pods",
             Command::Ps(_) => "ps",
             Command::Pull(_) => "pull",
@@ -174,11 +200,26 @@ impl Command {
             Command::Runp(_) => "runp",
             Command::RuntimeConfig(_) => "runtime-config",
             Command::Start(_) => "start",
+            Command::Stats(_) => "stats",
+            Command::Statsp(_) => "statsp",
             Command::Stop(_) => "stop",
             Command::Stopp(_) => "stopp",
             Command::Update(_) => "update",
             Command::UpdateRuntimeConfig(_) => "update-runtime-config",
             Command::Version(_) => "version",
+        }
+    }
+
+    /// Whether the command repeats until it is stopped (`--watch` of
+    /// `stats`, `statsp` and `metricsp`, and `logs -f`). crictl ends those
+    /// with status 0 on Ctrl-C, since a signal is their normal end.
+    pub fn watches(&self) -> bool {
+        match self {
+            Command::Logs(args) => args.follow,
+            Command::Stats(args) => args.watch,
+            Command::Statsp(args) => args.watch,
+            Command::Metricsp(args) => args.watch,
+            _ => false,
         }
     }
 }

@@ -21,7 +21,7 @@ pub struct CreateArgs {
     #[command(subcommand)]
     pub schema: Option<super::schema::SchemaCommand>,
 
-    /// Do not pull the image, even when the config file asks to
+    /// Do not pull the image, even when the config file sets pull-image-on-create
     #[arg(long = "no-pull")]
     pub no_pull: bool,
 

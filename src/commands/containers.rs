@@ -213,11 +213,11 @@ impl Selection {
     }
 }
 
-/// Whether `container` runs the image named `wanted`, by comparing the IDs
-/// the image service resolves both names to.
+/// Returns whether `container` runs the image named `requested`, by
+/// comparing the IDs the image service resolves both names to.
 async fn same_image(
     client: &mut ImageClient,
-    wanted: &str,
+    requested: &str,
     container: &cri::Container,
     timeout: Option<std::time::Duration>,
 ) -> Result<bool> {
@@ -226,9 +226,9 @@ async fn same_image(
         .as_ref()
         .map(|spec| spec.image.clone())
         .unwrap_or_default();
-    let wanted_id = image_id(client, wanted, timeout).await?;
+    let requested_id = image_id(client, requested, timeout).await?;
     let container_id = image_id(client, &container_image, timeout).await?;
-    Ok(matches!((wanted_id, container_id), (Some(a), Some(b)) if a == b))
+    Ok(matches!((requested_id, container_id), (Some(a), Some(b)) if a == b))
 }
 
 async fn image_id(
@@ -285,8 +285,8 @@ fn pod_namespace(labels: &BTreeMap<String, String>) -> &str {
     label_or_unknown(labels, POD_NAMESPACE_LABEL)
 }
 
-/// The IMAGE column: a bare digest is shortened like an ID, any other image
-/// reference is shown whole.
+/// Formats the IMAGE column: a bare digest is shortened like an ID, any
+/// other image reference is shown whole.
 fn image_column(container: &cri::Container, no_trunc: bool) -> String {
     let image = container
         .image
@@ -300,7 +300,8 @@ fn image_column(container: &cri::Container, no_trunc: bool) -> String {
     }
 }
 
-/// Whether `text` is a valid `algorithm:hex` digest of a known algorithm.
+/// Returns whether `text` is a valid `algorithm:hex` digest of a known
+/// algorithm.
 fn is_digest(text: &str) -> bool {
     let Some((algorithm, hex)) = text.split_once(':') else {
         return false;
@@ -317,7 +318,8 @@ fn is_digest(text: &str) -> bool {
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
-/// The first repo tag of the image `shown` names, for `--resolve-image-path`.
+/// Looks up the first repo tag of the image `shown` names, for
+/// `--resolve-image-path`.
 ///
 /// The shortened ID is what gets looked up, as crictl does; runtimes resolve
 /// ID prefixes.
@@ -518,12 +520,13 @@ pub async fn inspect(args: InspectArgs, context: &mut Context<'_>) -> Result<()>
     output::write_documents(context.out, format, &args.template, documents)
 }
 
-/// The `inspect` document of one container, with its times as text.
+/// Builds the `inspect` document of one container, with its times as text.
 fn status_document(status: &cri::ContainerStatus, info: &BTreeMap<String, String>) -> Value {
     // A time that does not apply to the state (not started yet, not
-    // finished) is Go's zero time; a raw 0 that does apply is the Unix epoch.
+    // finished) is Go's zero time. A raw 0 that does apply is the Unix epoch.
     let state = cri::ContainerState::try_from(status.state).ok();
-    let started = (state != Some(cri::ContainerState::ContainerCreated)).then_some(status.started_at);
+    let started =
+        (state != Some(cri::ContainerState::ContainerCreated)).then_some(status.started_at);
     let finished_known = state == Some(cri::ContainerState::ContainerExited)
         || (state == Some(cri::ContainerState::ContainerUnknown) && status.finished_at > 0);
     let finished = finished_known.then_some(status.finished_at);

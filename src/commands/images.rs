@@ -1,4 +1,4 @@
-//! `images`, `inspecti` and `imagefsinfo`: what images the node holds and
+//! `images`, `inspecti` and `imagefsinfo`: which images the node stores and
 //! how much space they use.
 
 use clap::Args;
@@ -62,7 +62,10 @@ pub async fn images(args: ImagesArgs, context: &mut Context<'_>) -> Result<()> {
         _ => Format::Table,
     };
     let conditions = parse_conditions(&args.filter)?;
-    let wanted = args.reference.as_deref().map(reference::Wanted::parse);
+    let requested = args
+        .reference
+        .as_deref()
+        .map(reference::RequestedImage::parse);
     let mut client = context.connector.image().await?;
     let timeout = context.timeout();
 
@@ -72,8 +75,8 @@ pub async fn images(args: ImagesArgs, context: &mut Context<'_>) -> Result<()> {
         timeout,
     )
     .await?;
-    if let Some(wanted) = &wanted {
-        images.retain(|image| wanted.matches_image(image));
+    if let Some(requested) = &requested {
+        images.retain(|image| requested.matches_image(image));
     }
     let images = apply_conditions(images, &conditions)?;
 
@@ -93,7 +96,7 @@ pub async fn images(args: ImagesArgs, context: &mut Context<'_>) -> Result<()> {
             output::write_text(context.out, &ids)
         }
         _ if args.verbose => write_verbose(context.out, &images),
-        _ => write_table(context.out, &images, &args, wanted.as_ref()),
+        _ => write_table(context.out, &images, &args, requested.as_ref()),
     }
 }
 
@@ -120,7 +123,7 @@ async fn list_sorted(
 /// first digest when both have digests, else by ID.
 ///
 /// That order is not total once untagged images are mixed in, so the result
-/// depends on the algorithm; an insertion sort reproduces crictl's output
+/// depends on the algorithm. An insertion sort reproduces crictl's output
 /// for the lists it sorts the same way (up to 12 images), and stays stable
 /// beyond.
 fn sort_images(images: &mut [cri::Image]) {
@@ -242,7 +245,7 @@ fn write_table(
     out: &mut dyn std::io::Write,
     images: &[cri::Image],
     args: &ImagesArgs,
-    wanted: Option<&reference::Wanted>,
+    requested: Option<&reference::RequestedImage>,
 ) -> Result<()> {
     let mut header = vec!["IMAGE", "TAG"];
     if args.digests {
@@ -267,7 +270,7 @@ fn write_table(
         };
         let size = human::human_size(image.size as f64, 3);
         for (repo, tag) in reference::repo_tag_pairs(image) {
-            if wanted.is_some_and(|wanted| !wanted.matches_row(&repo, &tag)) {
+            if requested.is_some_and(|requested| !requested.matches_row(&repo, &tag)) {
                 continue;
             }
             let mut row = vec![repo, tag];
@@ -373,8 +376,8 @@ pub async fn inspecti(args: InspectiArgs, context: &mut Context<'_>) -> Result<(
     let ids = if args.ids.is_empty() {
         let mut images = list_sorted(&mut client, &args.name, timeout).await?;
         if !args.name.is_empty() {
-            let wanted = reference::Wanted::parse(&args.name);
-            images.retain(|image| wanted.matches_image(image));
+            let requested = reference::RequestedImage::parse(&args.name);
+            images.retain(|image| requested.matches_image(image));
         }
         let images = apply_conditions(images, &conditions)?;
         images.into_iter().map(|image| image.id).collect()

@@ -1,21 +1,31 @@
 //! One module per command family. Each validates its arguments, makes its
 //! RPCs through the [`Context`]'s connections and renders to its output.
 
+pub mod attach;
 pub mod completion;
 pub mod config;
 pub mod container_lifecycle;
 pub mod container_update;
 pub mod containers;
+pub mod events;
+pub mod exec;
 pub mod image_lifecycle;
 pub mod images;
 pub mod info;
 pub mod listing;
+pub mod logs;
 pub mod manifest;
+pub mod metrics;
 pub mod output;
 pub mod pod_lifecycle;
 pub mod pods;
+pub mod port_forward;
 pub mod run;
 pub mod schema;
+pub mod stats;
+mod stats_table;
+mod unsupported;
+pub mod watch;
 
 use std::io::Write;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -41,6 +51,7 @@ impl Context<'_> {
 /// Runs one parsed command.
 pub async fn run(command: Command, context: &mut Context<'_>) -> Result<()> {
     match command {
+        Command::Attach(args) => attach::attach(args, context).await,
         Command::Checkpoint(args) => container_update::checkpoint(args, context).await,
         Command::Completion(args) => completion::run(args, context.out),
         Command::Config(args) => {
@@ -48,12 +59,18 @@ pub async fn run(command: Command, context: &mut Context<'_>) -> Result<()> {
             config::run(args, &path, context.out)
         }
         Command::Create(args) => container_lifecycle::create(args, context).await,
+        Command::Events(args) => events::events(args, context).await,
+        Command::Exec(args) => exec::exec(args, context).await,
         Command::Imagefsinfo(args) => images::imagefsinfo(args, context).await,
         Command::Images(args) => images::images(args, context).await,
         Command::Info(args) => info::info(args, context).await,
         Command::Inspect(args) => containers::inspect(args, context).await,
         Command::Inspecti(args) => images::inspecti(args, context).await,
         Command::Inspectp(args) => pods::inspectp(args, context).await,
+        Command::Logs(args) => logs::logs(args, context).await,
+        Command::Metricdescs(args) => metrics::metricdescs(args, context).await,
+        Command::Metricsp(args) => metrics::metricsp(args, context).await,
+        Command::PortForward(args) => port_forward::port_forward(args, context).await,
         Command::Pods(args) => pods::pods(args, context).await,
         Command::Ps(args) => containers::ps(args, context).await,
         Command::Pull(args) => image_lifecycle::pull(args, context).await,
@@ -64,6 +81,8 @@ pub async fn run(command: Command, context: &mut Context<'_>) -> Result<()> {
         Command::Runp(args) => pod_lifecycle::runp(args, context).await,
         Command::RuntimeConfig(args) => info::runtime_config(args, context).await,
         Command::Start(args) => container_lifecycle::start(args, context).await,
+        Command::Stats(args) => stats::stats(args, context).await,
+        Command::Statsp(args) => stats::statsp(args, context).await,
         Command::Stop(args) => container_lifecycle::stop(args, context).await,
         Command::Stopp(args) => pod_lifecycle::stopp(args, context).await,
         Command::Update(args) => container_update::update(args, context).await,

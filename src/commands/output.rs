@@ -62,11 +62,16 @@ pub fn write_list(out: &mut dyn Write, format: Format, key: &str, items: Vec<Val
 /// Writes a protojson document as JSON, or YAML followed by crictl's blank
 /// line.
 pub fn write_protojson(out: &mut dyn Write, format: Format, document: &Value) -> Result<()> {
-    let text = match format {
+    write_text(out, &protojson_document_text(format, document))
+}
+
+/// Returns the text [`write_protojson`] writes: JSON, or YAML followed by
+/// crictl's blank line.
+pub fn protojson_document_text(format: Format, document: &Value) -> String {
+    match format {
         Format::Yaml => yaml_text(document),
         _ => json::protojson_text(document),
-    };
-    write_text(out, &text)
+    }
 }
 
 fn yaml_text(document: &Value) -> String {

@@ -52,7 +52,7 @@ pub struct RunArgs {
     pub pod_config: Option<PathBuf>,
 }
 
-/// Runs a pod, pulls the image unless told not to, creates and starts the
+/// Runs a pod, pulls the image unless pulling is off, creates and starts the
 /// container, and prints the container's ID.
 pub async fn run(args: RunArgs, context: &mut Context<'_>) -> Result<()> {
     if let Some(super::schema::SchemaCommand::JsonSchema(schema)) = &args.schema {
@@ -91,8 +91,8 @@ pub async fn run(args: RunArgs, context: &mut Context<'_>) -> Result<()> {
     let mut runtime = context.connector.runtime_with_timeout(timeout).await?;
 
     let pod_id = run_pod(&mut runtime, pod_config.clone(), &args.runtime, timeout).await?;
-    // Past this point the pod exists; say so in any error, because crictl
-    // leaves it behind and the user has to remove it.
+    // Past this point the pod exists. Any error names it, because it is
+    // left behind (as crictl leaves it) and the user has to remove it.
     let after_pod = |error: Error| {
         Error::Runtime(format!(
             "{error}; pod sandbox {pod_id} was created and is left in place (remove it with `crictl rmp -f {pod_id}`)"

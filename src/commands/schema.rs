@@ -30,7 +30,7 @@ pub struct SchemaArgs {
     pub container: bool,
 }
 
-/// Which schemas a subcommand prints.
+/// The schemas a subcommand prints.
 #[derive(Debug, Clone, Copy)]
 pub enum Schemas {
     /// `runp` and `pull`: the pod sandbox config only.

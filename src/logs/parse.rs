@@ -2,9 +2,9 @@
 //! and CRI-O write, and Docker's json-file format that cri-dockerd exposes.
 //!
 //! CRI lines are `<RFC 3339 timestamp> <stdout|stderr> <tags> <content>`.
-//! The tags are `:`-separated and the line is a fragment of a longer one when
-//! the first tag is `P` (runtimes split lines, containerd at 16 KiB); any
-//! other tag, usually `F`, ends the line. Content is raw bytes, so invalid
+//! The tags are `:`-separated. The line is a fragment of a longer one when
+//! the first tag is `P`, because runtimes split long lines (containerd at
+//! 16 KiB). Any other tag, usually `F`, ends the line. Content is raw bytes, so invalid
 //! UTF-8 passes through untouched.
 
 use std::borrow::Cow;
@@ -41,18 +41,18 @@ pub enum Format {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message<'a> {
     pub timestamp: Timestamp,
-    /// `Err` holds the stream name of a Docker JSON line that is neither
+    /// `Err` contains the stream name of a Docker JSON line that is neither
     /// stdout nor stderr; printing such a message is an error.
     pub stream: Result<Stream, Vec<u8>>,
     /// Whether the next line continues this one: a CRI `P` fragment, or a
     /// Docker JSON `log` without a final newline.
     pub partial: bool,
-    /// What to print: a full CRI line keeps its newline, a `P` fragment
-    /// loses it, so consecutive fragments join into one line.
+    /// The bytes to print. A full CRI line keeps its newline and a `P`
+    /// fragment loses it, so consecutive fragments join into one line.
     pub content: Cow<'a, [u8]>,
 }
 
-/// Why a line could not be parsed.
+/// Failure to parse a line.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ParseError {
     #[error("no space after the timestamp")]
@@ -92,7 +92,7 @@ impl Format {
     }
 }
 
-/// Whether a line holds only whitespace; such lines are skipped while the
+/// Returns whether a line contains only whitespace. Such lines are skipped while the
 /// format is still unknown.
 pub fn is_blank(line: &[u8]) -> bool {
     line.iter().all(u8::is_ascii_whitespace)
@@ -105,19 +105,14 @@ pub fn is_blank(line: &[u8]) -> bool {
 /// given, or `F` when there is none. crictl rejects such lines, but CRI-O
 /// has written them for empty output.
 pub fn parse_cri(line: &[u8]) -> Result<Message<'_>, ParseError> {
-    let space = memchr::memchr(b' ', line).ok_or(ParseError::MissingTimestamp)?;
-    let timestamp_text = &line[..space];
-    let timestamp =
-        Timestamp::parse(timestamp_text).map_err(|reason| ParseError::Timestamp {
-            text: String::from_utf8_lossy(timestamp_text).into_owned(),
-            reason,
-        })?;
-
-    let rest = &line[space + 1..];
-    let (stream_name, after_stream) = match memchr::memchr(b' ', rest) {
-        Some(space) => (&rest[..space], Some(&rest[space + 1..])),
-        None => (strip_newline(rest), None),
+    let (timestamp, rest) = match Timestamp::parse_prefix(line) {
+        Some((timestamp, length)) if line.get(length) == Some(&b' ') => {
+            (timestamp, &line[length + 1..])
+        }
+        _ => split_timestamp(line)?,
     };
+
+    let (stream_name, after_stream) = split_word(rest);
     let stream = Stream::from_name(stream_name).ok_or_else(|| match after_stream {
         Some(_) => ParseError::Stream(String::from_utf8_lossy(stream_name).into_owned()),
         None => ParseError::MissingStream,
@@ -126,12 +121,11 @@ pub fn parse_cri(line: &[u8]) -> Result<Message<'_>, ParseError> {
         return Ok(empty_message(timestamp, stream, false, line));
     };
 
-    let Some(space) = memchr::memchr(b' ', rest) else {
-        let partial = is_partial_tag(strip_newline(rest));
+    let (tags, after_tags) = split_word(rest);
+    let partial = is_partial_tag(tags);
+    let Some(content) = after_tags else {
         return Ok(empty_message(timestamp, stream, partial, line));
     };
-    let partial = is_partial_tag(&rest[..space]);
-    let content = &rest[space + 1..];
     let content = if partial {
         strip_newline(content)
     } else {
@@ -145,7 +139,19 @@ pub fn parse_cri(line: &[u8]) -> Result<Message<'_>, ParseError> {
     })
 }
 
-/// The message of a line with no content field: a newline for a full line
+/// Splits the timestamp off a line at the first space, the general way,
+/// which names the error when there is no valid timestamp.
+fn split_timestamp(line: &[u8]) -> Result<(Timestamp, &[u8]), ParseError> {
+    let space = memchr::memchr(b' ', line).ok_or(ParseError::MissingTimestamp)?;
+    let text = &line[..space];
+    let timestamp = Timestamp::parse(text).map_err(|reason| ParseError::Timestamp {
+        text: String::from_utf8_lossy(text).into_owned(),
+        reason,
+    })?;
+    Ok((timestamp, &line[space + 1..]))
+}
+
+/// Builds the message of a line with no content field: a newline for a full line
 /// that had one, nothing otherwise.
 fn empty_message(timestamp: Timestamp, stream: Stream, partial: bool, line: &[u8]) -> Message<'_> {
     let content: &[u8] = if !partial && line.ends_with(b"\n") {
@@ -161,18 +167,36 @@ fn empty_message(timestamp: Timestamp, stream: Stream, partial: bool, line: &[u8
     }
 }
 
-/// Whether the first of the `:`-separated tags is `P`.
+/// Splits `text` at its first space into the word before it and the rest
+/// after it. Without a space, the word runs to the end of the line.
+fn split_word(text: &[u8]) -> (&[u8], Option<&[u8]>) {
+    // Stream names and the usual one-letter tags are short, so checking the
+    // first bytes is quicker than a general search.
+    let space = if text.get(1) == Some(&b' ') && text[0] != b' ' {
+        Some(1)
+    } else if text.get(6) == Some(&b' ') && !text[..6].contains(&b' ') {
+        Some(6)
+    } else {
+        memchr::memchr(b' ', text)
+    };
+    match space {
+        Some(index) => (&text[..index], Some(&text[index + 1..])),
+        None => (strip_newline(text), None),
+    }
+}
+
+/// Returns whether the first of the `:`-separated tags is `P`.
 fn is_partial_tag(tags: &[u8]) -> bool {
-    tags.split(|&byte| byte == b':').next() == Some(b"P")
+    matches!(tags, [b'P'] | [b'P', b':', ..])
 }
 
 fn strip_newline(bytes: &[u8]) -> &[u8] {
     bytes.strip_suffix(b"\n").unwrap_or(bytes)
 }
 
-/// Whether `line` is a fragment that the next line continues, judged
-/// without knowing the file's format; lines that parse in neither format
-/// stand alone.
+/// Returns whether `line` is a fragment that the next line continues,
+/// judged without knowing the file's format. Lines that parse in neither
+/// format stand alone.
 pub fn continues_on_next_line(line: &[u8]) -> bool {
     match Format::detect(line) {
         Some(format) => format.parse(line).is_ok_and(|message| message.partial),
@@ -212,7 +236,10 @@ mod tests {
     #[test]
     fn extended_tag_is_full() {
         let parsed = content("2024-01-01T00:00:07Z stdout F:x line with extended tag\n");
-        assert_eq!(parsed, Ok((Stream::Stdout, false, "line with extended tag\n".to_owned())));
+        assert_eq!(
+            parsed,
+            Ok((Stream::Stdout, false, "line with extended tag\n".to_owned()))
+        );
     }
 
     #[test]
@@ -248,7 +275,10 @@ mod tests {
     #[test]
     fn unterminated_line_has_no_newline() {
         let parsed = content("2024-01-01T00:00:09Z stdout F no newline at end");
-        assert_eq!(parsed, Ok((Stream::Stdout, false, "no newline at end".to_owned())));
+        assert_eq!(
+            parsed,
+            Ok((Stream::Stdout, false, "no newline at end".to_owned()))
+        );
     }
 
     #[test]
@@ -260,7 +290,10 @@ mod tests {
     #[test]
     fn content_keeps_extra_spaces() {
         let parsed = content("2024-01-01T00:00:09Z stdout F  two  spaces \n");
-        assert_eq!(parsed, Ok((Stream::Stdout, false, " two  spaces \n".to_owned())));
+        assert_eq!(
+            parsed,
+            Ok((Stream::Stdout, false, " two  spaces \n".to_owned()))
+        );
     }
 
     #[test]
@@ -301,7 +334,10 @@ mod tests {
 
     #[test]
     fn detects_cri_format() {
-        assert_eq!(Format::detect(b"2024-02-02T00:00:00Z stdout F x\n"), Some(Format::Cri));
+        assert_eq!(
+            Format::detect(b"2024-02-02T00:00:00Z stdout F x\n"),
+            Some(Format::Cri)
+        );
     }
 
     #[test]
@@ -325,7 +361,9 @@ mod tests {
     #[test]
     fn continuation_of_partial_line() {
         assert!(continues_on_next_line(b"2024-01-01T00:00:02Z stdout P a\n"));
-        assert!(!continues_on_next_line(b"2024-01-01T00:00:02Z stdout F a\n"));
+        assert!(!continues_on_next_line(
+            b"2024-01-01T00:00:02Z stdout F a\n"
+        ));
         assert!(!continues_on_next_line(b"garbage\n"));
     }
 }

@@ -32,7 +32,7 @@ pub struct Timestamp {
     offset_minutes: i16,
 }
 
-/// Why text is not an RFC 3339 timestamp.
+/// Error for text that is not an RFC 3339 timestamp.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum TimestampError {
     #[error("expected YYYY-MM-DDTHH:MM:SS followed by Z or an offset such as +02:00")]
@@ -75,13 +75,20 @@ impl Timestamp {
         parse(text, false)
     }
 
+    /// Parses a timestamp in the shape runtimes write at the start of
+    /// `line`, returning it and its length. Returns `None` when the line
+    /// does not start with one; [`Timestamp::parse`] then gives the reason.
+    pub fn parse_prefix(line: &[u8]) -> Option<(Timestamp, usize)> {
+        parse_common(line)
+    }
+
     /// Parses the stricter form Go requires inside JSON: a two-digit hour
     /// and `.` before the fraction.
     pub fn parse_strict(text: &[u8]) -> Result<Timestamp, TimestampError> {
         parse(text, true)
     }
 
-    /// The instant this timestamp names.
+    /// Converts the timestamp to the instant it names.
     pub fn instant(&self) -> Instant {
         let days = days_from_civil(i64::from(self.year), self.month, self.day);
         let local = days * 86_400
@@ -180,6 +187,11 @@ impl Cursor<'_> {
 }
 
 fn parse(text: &[u8], strict: bool) -> Result<Timestamp, TimestampError> {
+    if let Some((timestamp, length)) = parse_common(text)
+        && length == text.len()
+    {
+        return Ok(timestamp);
+    }
     let mut cursor = Cursor { text, at: 0 };
     let (year, month, day) = parse_date(&mut cursor)?;
     cursor.literal(b'T')?;
@@ -199,6 +211,96 @@ fn parse(text: &[u8], strict: bool) -> Result<Timestamp, TimestampError> {
         nanos,
         offset_minutes,
     })
+}
+
+/// Parses the shape runtimes write, `YYYY-MM-DDTHH:MM:SS[.fraction]` then
+/// `Z` or `±hh:mm`, at the start of `text` by direct indexing, because this
+/// runs for every line. Returns the timestamp and its length, or `None` for
+/// anything else, including out-of-range fields, so that the general parser
+/// decides and names the error.
+fn parse_common(text: &[u8]) -> Option<(Timestamp, usize)> {
+    let head: &[u8; 19] = text.get(..19)?.try_into().ok()?;
+    let [
+        y0,
+        y1,
+        y2,
+        y3,
+        b'-',
+        m0,
+        m1,
+        b'-',
+        d0,
+        d1,
+        b'T',
+        h0,
+        h1,
+        b':',
+        i0,
+        i1,
+        b':',
+        s0,
+        s1,
+    ] = *head
+    else {
+        return None;
+    };
+    let year = two_digits(y0, y1)? * 100 + two_digits(y2, y3)?;
+    let month = two_digits(m0, m1)?;
+    let day = two_digits(d0, d1)?;
+    let hour = two_digits(h0, h1)?;
+    let minute = two_digits(i0, i1)?;
+    let second = two_digits(s0, s1)?;
+    let (year, month) = (year as u16, month as u8);
+    let day_ok = day >= 1 && day <= u32::from(days_in_month(year, month));
+    if !(1..=12).contains(&month) || !day_ok || hour > 23 || minute > 59 || second > 59 {
+        return None;
+    }
+
+    let mut rest = &text[19..];
+    let mut nanos = 0u32;
+    if let [b'.', first, ..] = rest
+        && first.is_ascii_digit()
+    {
+        let digits = rest[1..]
+            .iter()
+            .take_while(|byte| byte.is_ascii_digit())
+            .count();
+        let mut scale = 100_000_000u32;
+        for &digit in &rest[1..=digits] {
+            nanos += u32::from(digit - b'0') * scale;
+            scale /= 10;
+        }
+        rest = &rest[1 + digits..];
+    }
+    let (offset_minutes, zone_length) = match *rest {
+        [b'Z', ..] => (0, 1),
+        [sign @ (b'+' | b'-'), h0, h1, b':', m0, m1, ..] => {
+            let (hours, minutes) = (two_digits(h0, h1)?, two_digits(m0, m1)?);
+            if hours > 23 || minutes > 59 {
+                return None;
+            }
+            let offset = (hours * 60 + minutes) as i16;
+            (if sign == b'-' { -offset } else { offset }, 6)
+        }
+        _ => return None,
+    };
+    let length = text.len() - rest.len() + zone_length;
+    let timestamp = Timestamp {
+        year,
+        month,
+        day: day as u8,
+        hour: hour as u8,
+        minute: minute as u8,
+        second: second as u8,
+        nanos,
+        offset_minutes,
+    };
+    Some((timestamp, length))
+}
+
+fn two_digits(tens: u8, ones: u8) -> Option<u32> {
+    let (tens, ones) = (tens.wrapping_sub(b'0'), ones.wrapping_sub(b'0'));
+    (tens < 10 && ones < 10).then(|| u32::from(tens) * 10 + u32::from(ones))
 }
 
 /// Parses `YYYY-MM-DD`, checking the day against the month's length.
@@ -326,12 +428,18 @@ mod tests {
 
     #[test]
     fn format_pads_nine_digits() {
-        assert_eq!(formatted("2024-01-01T00:00:01.5Z"), "2024-01-01T00:00:01.500000000Z");
+        assert_eq!(
+            formatted("2024-01-01T00:00:01.5Z"),
+            "2024-01-01T00:00:01.500000000Z"
+        );
     }
 
     #[test]
     fn format_without_fraction() {
-        assert_eq!(formatted("2024-01-01T00:00:02Z"), "2024-01-01T00:00:02.000000000Z");
+        assert_eq!(
+            formatted("2024-01-01T00:00:02Z"),
+            "2024-01-01T00:00:02.000000000Z"
+        );
     }
 
     #[test]
@@ -368,17 +476,26 @@ mod tests {
 
     #[test]
     fn comma_fraction_accepted() {
-        assert_eq!(formatted("2024-01-01T00:00:00,25Z"), "2024-01-01T00:00:00.250000000Z");
+        assert_eq!(
+            formatted("2024-01-01T00:00:00,25Z"),
+            "2024-01-01T00:00:00.250000000Z"
+        );
     }
 
     #[test]
     fn one_digit_hour_accepted() {
-        assert_eq!(formatted("2024-01-01T7:00:00Z"), "2024-01-01T07:00:00.000000000Z");
+        assert_eq!(
+            formatted("2024-01-01T7:00:00Z"),
+            "2024-01-01T07:00:00.000000000Z"
+        );
     }
 
     #[test]
     fn strict_rejects_one_digit_hour() {
-        assert_eq!(Timestamp::parse_strict(b"2024-01-01T7:00:00Z"), Err(TimestampError::Layout));
+        assert_eq!(
+            Timestamp::parse_strict(b"2024-01-01T7:00:00Z"),
+            Err(TimestampError::Layout)
+        );
     }
 
     #[test]

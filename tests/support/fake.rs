@@ -1,5 +1,5 @@
 //! An in-process fake CRI runtime: both gRPC services on a Unix socket in a
-//! temporary directory, answering from a [`State`] the test fills in.
+//! temporary directory, replying from a [`State`] the test fills in.
 //!
 //! The server runs on its own single-threaded tokio runtime in a background
 //! thread, so a test can run the real `crictl` binary against the socket and
@@ -32,8 +32,9 @@ pub struct State {
     pub status: cri::StatusResponse,
     /// Pod sandboxes in the order `ListPodSandbox` returns them.
     pub pods: Vec<cri::PodSandbox>,
-    /// `PodSandboxStatus` replies by full pod ID; `info` only when verbose. A
-    /// listed pod without an entry gets a status built from its list entry.
+    /// `PodSandboxStatus` replies by full pod ID, whose `info` goes only to
+    /// verbose requests. A listed pod without an entry gets a status built
+    /// from its list entry.
     pub pod_statuses: BTreeMap<String, cri::PodSandboxStatusResponse>,
     /// Containers in the order `ListContainers` returns them.
     pub containers: Vec<cri::Container>,
@@ -50,7 +51,7 @@ pub struct State {
     pub new_container_id: String,
     /// Return every item from list calls, whatever the request's filter.
     pub ignore_filters: bool,
-    /// Items per reply of the `Stream*` list calls; `None` makes them return
+    /// Items per reply of the `Stream*` list calls. With `None` they return
     /// `Unimplemented`, as containerd does.
     pub stream_batch: Option<usize>,
     /// Status returned by a method (by its gRPC name, such as `ListImages`)
@@ -62,6 +63,28 @@ pub struct State {
     /// time passed since this instant (Unix nanoseconds), so ages computed by
     /// the client do not depend on how long the test took to get there.
     pub clock_anchor: Option<i64>,
+    /// `ExecSync` replies by the command's first word. The entry under ""
+    /// is the reply to every other command.
+    pub exec_sync: BTreeMap<String, cri::ExecSyncResponse>,
+    /// URL that `Exec`, `Attach` and `PortForward` return; empty makes them
+    /// return `Unimplemented`.
+    pub stream_url: String,
+    /// Replies of successive `ListContainerStats` calls, before filtering:
+    /// the first call gets the first sample, and the last sample repeats.
+    pub container_stats: Vec<Vec<cri::ContainerStats>>,
+    /// Replies of successive `ListPodSandboxStats` calls, as for containers.
+    pub pod_stats: Vec<Vec<cri::PodSandboxStats>>,
+    /// Reply to `ListPodSandboxMetrics`.
+    pub pod_metrics: Vec<cri::PodSandboxMetrics>,
+    /// Reply to `ListMetricDescriptors`.
+    pub metric_descriptors: Vec<cri::MetricDescriptor>,
+    /// Events that `GetContainerEvents` sends, in order.
+    pub container_events: Vec<cri::ContainerEventResponse>,
+    /// How the event stream ends after the events: `None` ends it cleanly,
+    /// `Some` with a status ends it with that error.
+    pub events_end: Option<(Code, String)>,
+    /// Keep the event stream open after the events, until the client leaves.
+    pub events_stay_open: bool,
 }
 
 impl State {

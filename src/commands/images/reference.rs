@@ -17,8 +17,8 @@ pub fn digest_repository(image: &cri::Image) -> (String, String) {
     }
 }
 
-/// The (repository, tag) rows of an image: one per repo tag, split at the
-/// last `:`, or one `<none>` row named after the digest repository.
+/// Lists the (repository, tag) rows of an image: one per repo tag, split at
+/// the last `:`, or one `<none>` row named after the digest repository.
 pub fn repo_tag_pairs(image: &cri::Image) -> Vec<(String, String)> {
     let digest_name = digest_repository(image).0;
     if image.repo_tags.is_empty() {
@@ -35,24 +35,24 @@ pub fn repo_tag_pairs(image: &cri::Image) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The image the `images` argument asks for, normalized the way Docker
+/// The image the `images` argument names, normalized the way Docker
 /// references are (`nginx` is `docker.io/library/nginx`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Wanted {
+pub struct RequestedImage {
     raw: String,
     repository: String,
     tag: Option<String>,
     digest: Option<String>,
 }
 
-impl Wanted {
+impl RequestedImage {
     pub fn parse(text: &str) -> Self {
         let (name, digest) = match text.split_once('@') {
             Some((name, digest)) => (name, Some(digest.to_owned())),
             None => (text, None),
         };
         let (name, tag) = split_tag(name);
-        Wanted {
+        RequestedImage {
             raw: text.to_owned(),
             repository: normalize(name),
             tag: tag.map(str::to_owned),
@@ -60,7 +60,7 @@ impl Wanted {
         }
     }
 
-    /// Whether `image` is one the argument names: by tag, by digest, by
+    /// Returns whether the argument names `image`: by tag, by digest, by
     /// repository, or by an ID prefix.
     pub fn matches_image(&self, image: &cri::Image) -> bool {
         if self.is_id_of(image) {
@@ -76,7 +76,10 @@ impl Wanted {
         let tagged = image.repo_tags.iter().any(|repo_tag| {
             let (name, tag) = split_tag(repo_tag);
             normalize(name) == self.repository
-                && self.tag.as_deref().is_none_or(|wanted| Some(wanted) == tag)
+                && self
+                    .tag
+                    .as_deref()
+                    .is_none_or(|requested| Some(requested) == tag)
         });
         let by_digest_name = self.tag.is_none()
             && image.repo_digests.iter().any(|d| {
@@ -86,14 +89,14 @@ impl Wanted {
         tagged || by_digest_name
     }
 
-    /// Whether a table row of a matching image belongs in the output: a
-    /// request for one tag shows only that tag's row.
+    /// Returns whether a table row of a matching image belongs in the
+    /// output. A request for one tag shows only that tag's row.
     pub fn matches_row(&self, repository: &str, tag: &str) -> bool {
         if self.digest.is_some() || self.looks_like_id() {
             return true;
         }
         normalize(repository) == self.repository
-            && self.tag.as_deref().is_none_or(|wanted| wanted == tag)
+            && self.tag.as_deref().is_none_or(|requested| requested == tag)
     }
 
     fn looks_like_id(&self) -> bool {
@@ -105,9 +108,9 @@ impl Wanted {
         if !self.looks_like_id() {
             return false;
         }
-        let wanted = self.raw.strip_prefix("sha256:").unwrap_or(&self.raw);
+        let requested = self.raw.strip_prefix("sha256:").unwrap_or(&self.raw);
         let id = image.id.strip_prefix("sha256:").unwrap_or(&image.id);
-        id.starts_with(wanted)
+        id.starts_with(requested)
     }
 }
 
@@ -214,7 +217,7 @@ mod tests {
 
     #[test]
     fn tag_argument_selects_one_row() {
-        let wanted = Wanted::parse("docker.io/library/nginx:1.25");
+        let requested = RequestedImage::parse("docker.io/library/nginx:1.25");
         let nginx = image(
             "n",
             &[
@@ -224,22 +227,22 @@ mod tests {
             &[],
         );
         let busybox = image("b", &["docker.io/library/busybox:1.36"], &[]);
-        assert!(wanted.matches_image(&nginx));
-        assert!(!wanted.matches_image(&busybox));
-        assert!(wanted.matches_row("docker.io/library/nginx", "1.25"));
-        assert!(!wanted.matches_row("docker.io/library/nginx", "latest"));
+        assert!(requested.matches_image(&nginx));
+        assert!(!requested.matches_image(&busybox));
+        assert!(requested.matches_row("docker.io/library/nginx", "1.25"));
+        assert!(!requested.matches_row("docker.io/library/nginx", "latest"));
     }
 
     #[test]
     fn repository_argument_keeps_all_tags() {
-        let wanted = Wanted::parse("nginx");
-        assert!(wanted.matches_row("docker.io/library/nginx", "latest"));
-        assert!(wanted.matches_row("docker.io/library/nginx", "1.25"));
+        let requested = RequestedImage::parse("nginx");
+        assert!(requested.matches_row("docker.io/library/nginx", "latest"));
+        assert!(requested.matches_row("docker.io/library/nginx", "1.25"));
     }
 
     #[test]
     fn digest_argument_matches_repo_digest() {
-        let wanted = Wanted::parse("docker.io/library/busybox@sha256:6b47");
+        let requested = RequestedImage::parse("docker.io/library/busybox@sha256:6b47");
         let busybox = image(
             "b",
             &["docker.io/library/busybox:1.36"],
@@ -250,19 +253,19 @@ mod tests {
             &["docker.io/library/nginx:1.25"],
             &["docker.io/library/nginx@sha256:3100"],
         );
-        assert!(wanted.matches_image(&busybox));
-        assert!(!wanted.matches_image(&nginx));
+        assert!(requested.matches_image(&busybox));
+        assert!(!requested.matches_image(&nginx));
     }
 
     #[test]
     fn id_prefix_argument_matches() {
-        let wanted = Wanted::parse("7a056b61");
+        let requested = RequestedImage::parse("7a056b61");
         let img = image(
             "sha256:7a056b61a603",
             &["docker.io/library/busybox:1.36"],
             &[],
         );
-        assert!(wanted.matches_image(&img));
+        assert!(requested.matches_image(&img));
     }
 
     #[test]

@@ -1,0 +1,253 @@
+//! Turns log lines into output: detects the file's format, parses each line,
+//! applies `--since`, `--stream`, `-t` and `--limit-bytes`, and writes the
+//! content to stdout or stderr by the stream it came from.
+//!
+//! Each stream's output is gathered in its own buffer and written in large
+//! blocks. When both streams go to the same terminal or file, switching
+//! streams first writes and flushes the other stream's buffer, so the lines
+//! appear in file order.
+
+use std::io::Write;
+
+use super::parse::{Format, Message, ParseError, Stream, is_blank};
+use super::timestamp::Instant;
+use super::{Error, Options};
+
+/// Buffered output is written once it reaches this size.
+const FLUSH_AT: usize = 64 * 1024;
+
+/// Unparsable lines reported one by one; later ones are only counted.
+const MAX_LINE_WARNINGS: u64 = 3;
+
+/// The result of handling one line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineOutcome {
+    /// The line parsed; it may still have been filtered out. `--tail`
+    /// counts these lines, as crictl does.
+    Parsed,
+    /// The line was blank before the format was known, or did not parse.
+    Skipped,
+    /// `--limit-bytes` is used up, so reading stops.
+    LimitReached,
+}
+
+/// One output stream and the bytes buffered for it.
+struct Output<'w> {
+    writer: &'w mut dyn Write,
+    buffer: Vec<u8>,
+}
+
+impl Output<'_> {
+    fn write_buffer(&mut self) -> Result<(), Error> {
+        if self.buffer.is_empty() {
+            return Ok(());
+        }
+        let result = self.writer.write_all(&self.buffer);
+        self.buffer.clear();
+        result.map_err(Error::Write)
+    }
+
+    fn flush(&mut self) -> Result<(), Error> {
+        self.write_buffer()?;
+        self.writer.flush().map_err(Error::Write)
+    }
+}
+
+/// Writes parsed messages to the two output streams.
+pub struct Printer<'w> {
+    stdout: Output<'w>,
+    stderr: Output<'w>,
+    /// Whether switching streams flushes the other one first; see
+    /// [`Options::keep_stream_order`].
+    keep_order: bool,
+    last_stream: Stream,
+    path: String,
+    timestamps: bool,
+    since: Option<Instant>,
+    only: Option<Stream>,
+    remaining: Option<u64>,
+    format: Option<Format>,
+    /// Whether the last message ended its line, so the next one starts a
+    /// new line and gets a `-t` prefix.
+    at_line_start: bool,
+    skipped: u64,
+}
+
+impl<'w> Printer<'w> {
+    /// Creates a printer for the log file at `path` (named in warnings and
+    /// errors).
+    pub fn new(
+        options: &Options,
+        path: &str,
+        stdout: &'w mut dyn Write,
+        stderr: &'w mut dyn Write,
+    ) -> Self {
+        let output = |writer| Output {
+            writer,
+            buffer: Vec::with_capacity(FLUSH_AT + 64 * 1024),
+        };
+        Printer {
+            stdout: output(stdout),
+            stderr: output(stderr),
+            keep_order: options.keep_stream_order,
+            last_stream: Stream::Stdout,
+            path: path.to_owned(),
+            timestamps: options.timestamps,
+            since: options.since,
+            only: options.stream,
+            remaining: options.limit_bytes,
+            format: None,
+            at_line_start: true,
+            skipped: 0,
+        }
+    }
+
+    /// Handles one physical line starting at byte `offset` of the file,
+    /// with its `\n` if it has one.
+    pub fn line(&mut self, line: &[u8], offset: u64) -> Result<LineOutcome, Error> {
+        let format = match self.format {
+            Some(format) => format,
+            None if is_blank(line) => return Ok(LineOutcome::Skipped),
+            None => {
+                let format = Format::detect(line).ok_or_else(|| Error::UnsupportedFormat {
+                    path: self.path.clone(),
+                    line: String::from_utf8_lossy(line).into_owned(),
+                })?;
+                self.format = Some(format);
+                format
+            }
+        };
+        let message = match format.parse(line) {
+            Ok(message) => message,
+            Err(error) => {
+                self.warn_skipped(line, offset, &error)?;
+                return Ok(LineOutcome::Skipped);
+            }
+        };
+        let outcome = self.print(&message, offset)?;
+        self.at_line_start = message.content.last().is_none_or(|&byte| byte == b'\n');
+        Ok(outcome)
+    }
+
+    fn print(&mut self, message: &Message<'_>, offset: u64) -> Result<LineOutcome, Error> {
+        if let Some(since) = self.since
+            && message.timestamp.instant() < since
+        {
+            return Ok(LineOutcome::Parsed);
+        }
+        let stream = match &message.stream {
+            Ok(stream) => *stream,
+            Err(name) => {
+                return Err(Error::UnknownStream {
+                    path: self.path.clone(),
+                    offset,
+                    stream: String::from_utf8_lossy(name).into_owned(),
+                });
+            }
+        };
+        if self.only.is_some_and(|only| only != stream) {
+            return Ok(LineOutcome::Parsed);
+        }
+
+        self.switch_to(stream)?;
+        let mut budget = self.remaining.unwrap_or(u64::MAX);
+        let prefix = self.timestamps && self.at_line_start;
+        let output = self.output(stream);
+        if prefix {
+            let mark = output.buffer.len();
+            message.timestamp.format_into(&mut output.buffer);
+            output.buffer.push(b' ');
+            cut_to_budget(&mut output.buffer, mark, &mut budget);
+        }
+        let content = &message.content[..];
+        let take = usize::try_from(budget).map_or(content.len(), |limit| content.len().min(limit));
+        output.buffer.extend_from_slice(&content[..take]);
+        budget -= take as u64;
+        if output.buffer.len() >= FLUSH_AT {
+            output.write_buffer()?;
+        }
+
+        if self.remaining.is_some() {
+            self.remaining = Some(budget);
+            if budget == 0 {
+                return Ok(LineOutcome::LimitReached);
+            }
+        }
+        Ok(LineOutcome::Parsed)
+    }
+
+    fn output(&mut self, stream: Stream) -> &mut Output<'w> {
+        match stream {
+            Stream::Stdout => &mut self.stdout,
+            Stream::Stderr => &mut self.stderr,
+        }
+    }
+
+    /// Notes that `stream` is written next. When the order of the streams
+    /// matters, the other stream's bytes are written and flushed first.
+    fn switch_to(&mut self, stream: Stream) -> Result<(), Error> {
+        if stream != self.last_stream {
+            if self.keep_order {
+                self.output(self.last_stream).flush()?;
+            }
+            self.last_stream = stream;
+        }
+        Ok(())
+    }
+
+    /// Writes everything buffered and flushes both streams; `-f` calls this
+    /// after each batch of lines so they show up at once.
+    pub fn flush(&mut self) -> Result<(), Error> {
+        self.stdout.flush()?;
+        self.stderr.flush()
+    }
+
+    /// Ends the output: reports how many unparsable lines went unreported,
+    /// then flushes.
+    pub fn finish(&mut self) -> Result<(), Error> {
+        if self.skipped > MAX_LINE_WARNINGS {
+            let message = format!(
+                "skipped {} lines of {} in total because they could not be parsed",
+                self.skipped, self.path
+            );
+            self.warn(&message)?;
+        }
+        self.flush()
+    }
+
+    /// Writes a warning line among the stderr output.
+    pub fn warn(&mut self, message: &str) -> Result<(), Error> {
+        self.switch_to(Stream::Stderr)?;
+        let buffer = &mut self.stderr.buffer;
+        buffer.extend_from_slice(b"crictl: warning: ");
+        buffer.extend_from_slice(message.as_bytes());
+        buffer.push(b'\n');
+        Ok(())
+    }
+
+    fn warn_skipped(&mut self, line: &[u8], offset: u64, error: &ParseError) -> Result<(), Error> {
+        self.skipped += 1;
+        if self.skipped > MAX_LINE_WARNINGS {
+            return Ok(());
+        }
+        let preview = &line[..line.len().min(80)];
+        let mut message = format!(
+            "skipped the line at byte {offset} of {}: {error}: {:?}",
+            self.path,
+            String::from_utf8_lossy(preview)
+        );
+        if self.skipped == MAX_LINE_WARNINGS {
+            message.push_str(" (further unparsable lines are skipped without a warning)");
+        }
+        self.warn(&message)
+    }
+}
+
+/// Cuts the bytes added to `buffer` since `mark` to `budget` and reduces
+/// the budget by what is kept.
+fn cut_to_budget(buffer: &mut Vec<u8>, mark: usize, budget: &mut u64) {
+    let added = buffer.len() - mark;
+    let kept_bytes = usize::try_from(*budget).map_or(added, |limit| added.min(limit));
+    buffer.truncate(mark + kept_bytes);
+    *budget -= kept_bytes as u64;
+}

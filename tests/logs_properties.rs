@@ -1,0 +1,109 @@
+//! Properties of split lines: whatever way a runtime cuts lines into `P`
+//! fragments, reading the log gives back the original lines, `-t` stamps
+//! each line once with its first fragment's time, and `--tail N` gives the
+//! last N whole lines.
+
+mod logs_support;
+
+use crictl_rs::logs::Options;
+use proptest::prelude::*;
+
+/// A line's bytes (anything but `\n`) and the lengths its fragments have;
+/// the last fragment takes the rest.
+#[derive(Debug, Clone)]
+struct SplitLine {
+    content: Vec<u8>,
+    cuts: Vec<usize>,
+}
+
+fn split_line() -> impl Strategy<Value = SplitLine> {
+    let byte = any::<u8>().prop_map(|b| if b == b'\n' { b' ' } else { b });
+    (
+        proptest::collection::vec(byte, 0..120),
+        proptest::collection::vec(1usize..40, 0..6),
+    )
+        .prop_map(|(content, cuts)| SplitLine { content, cuts })
+}
+
+/// Splits a line into its fragments, each non-empty except possibly the
+/// last.
+fn fragments(line: &SplitLine) -> Vec<&[u8]> {
+    let mut pieces = Vec::new();
+    let mut rest = &line.content[..];
+    for &cut in &line.cuts {
+        if cut >= rest.len() {
+            break;
+        }
+        let (piece, tail) = rest.split_at(cut);
+        pieces.push(piece);
+        rest = tail;
+    }
+    pieces.push(rest);
+    pieces
+}
+
+/// Writes the lines as a CRI log; fragment `n` of the file is stamped `n`
+/// nanoseconds after a fixed second.
+fn encode(lines: &[SplitLine]) -> Vec<u8> {
+    let mut log = Vec::new();
+    let mut stamp = 0;
+    for line in lines {
+        let pieces = fragments(line);
+        for (index, piece) in pieces.iter().enumerate() {
+            let tag = if index + 1 == pieces.len() { "F" } else { "P" };
+            log.extend_from_slice(
+                format!("2026-01-01T00:00:00.{stamp:09}Z stdout {tag} ").as_bytes(),
+            );
+            log.extend_from_slice(piece);
+            log.push(b'\n');
+            stamp += 1;
+        }
+    }
+    log
+}
+
+fn joined(lines: &[SplitLine]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for line in lines {
+        out.extend_from_slice(&line.content);
+        out.push(b'\n');
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn fragments_reassemble(lines in proptest::collection::vec(split_line(), 1..20)) {
+        let (stdout, stderr) = logs_support::read_bytes(&encode(&lines), &Options::default());
+        prop_assert_eq!(stdout, joined(&lines));
+        prop_assert!(stderr.is_empty());
+    }
+
+    #[test]
+    fn timestamps_once_per_line(lines in proptest::collection::vec(split_line(), 1..20)) {
+        let options = Options { timestamps: true, ..Options::default() };
+        let (stdout, _) = logs_support::read_bytes(&encode(&lines), &options);
+        let mut expected = Vec::new();
+        let mut stamp = 0;
+        for line in &lines {
+            expected.extend_from_slice(format!("2026-01-01T00:00:00.{stamp:09}Z ").as_bytes());
+            expected.extend_from_slice(&line.content);
+            expected.push(b'\n');
+            stamp += fragments(line).len();
+        }
+        prop_assert_eq!(stdout, expected);
+    }
+
+    #[test]
+    fn tail_gives_whole_lines(
+        lines in proptest::collection::vec(split_line(), 1..20),
+        count in 0u64..25,
+    ) {
+        let options = Options { tail: Some(count), ..Options::default() };
+        let (stdout, _) = logs_support::read_bytes(&encode(&lines), &options);
+        let keep = usize::try_from(count).unwrap_or(usize::MAX).min(lines.len());
+        prop_assert_eq!(stdout, joined(&lines[lines.len() - keep..]));
+    }
+}
