@@ -73,12 +73,33 @@ pub enum ConnectError {
         crate::godur::format(*.timeout))]
     TimedOut { endpoint: String, timeout: Duration },
 
+    #[error("{last} (gave up after {attempts} attempts; --max-retries sets how many)")]
+    Retried {
+        attempts: i64,
+        last: Box<ConnectError>,
+    },
+
     #[error("no container runtime responded at the default endpoints ({}); is the runtime running? If it listens elsewhere, set --runtime-endpoint, CONTAINER_RUNTIME_ENDPOINT or runtime-endpoint in crictl.yaml",
         .tried.iter().map(|(ep, why)| format!("{ep}: {why}")).collect::<Vec<_>>().join("; "))]
     NoDefault { tried: Vec<(String, String)> },
 }
 
 impl ConnectError {
+    /// Returns whether trying again can help. A bad endpoint, a path that
+    /// is not a socket or a permission problem stays the same; a runtime
+    /// that is starting or busy may respond later.
+    fn may_pass(&self) -> bool {
+        match self {
+            ConnectError::Endpoint(_) => false,
+            ConnectError::Dial { path, source, .. } => match source.kind() {
+                io::ErrorKind::PermissionDenied => false,
+                io::ErrorKind::ConnectionRefused => is_socket(path),
+                _ => true,
+            },
+            _ => true,
+        }
+    }
+
     /// Returns a short reason without the endpoint, for the probe summary.
     fn reason(&self) -> String {
         match self {
@@ -98,6 +119,7 @@ impl ConnectError {
 }
 
 fn describe_dial(path: &Path, source: &io::Error) -> String {
+    let path_ref = path;
     let path = path.display();
     match source.kind() {
         io::ErrorKind::NotFound => format!(
@@ -108,11 +130,21 @@ fn describe_dial(path: &Path, source: &io::Error) -> String {
                 "permission denied on {path}; run as root or as a user allowed to use the socket"
             )
         }
+        io::ErrorKind::ConnectionRefused if !is_socket(path_ref) => {
+            format!("{path} is not a socket; the endpoint must name the runtime's socket file")
+        }
         io::ErrorKind::ConnectionRefused => format!(
             "connection refused on {path}: nothing is listening there; is the container runtime running?"
         ),
         _ => format!("{path}: {source}"),
     }
+}
+
+/// Returns whether `path` exists and is a Unix socket; connecting to a
+/// regular file or a directory fails as "connection refused".
+fn is_socket(path: &Path) -> bool {
+    use std::os::unix::fs::FileTypeExt as _;
+    std::fs::metadata(path).is_ok_and(|metadata| metadata.file_type().is_socket())
 }
 
 fn validate_hint(status: &tonic::Status) -> &'static str {
@@ -213,11 +245,17 @@ impl Connector {
         loop {
             let error = match connect_and_check(address, api, timeout).await {
                 Ok(channel) => return Ok(channel),
-                Err(error @ ConnectError::Endpoint(_)) => return Err(error),
+                Err(error) if !error.may_pass() => return Err(error),
                 Err(error) => error,
             };
             if max_retries >= 0 && attempt >= max_retries {
-                return Err(error);
+                if attempt == 0 {
+                    return Err(error);
+                }
+                return Err(ConnectError::Retried {
+                    attempts: attempt + 1,
+                    last: Box::new(error),
+                });
             }
             attempt += 1;
             debug!(attempt, max_retries, delay = ?delay, error = %error, "connection failed, retrying");

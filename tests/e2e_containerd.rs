@@ -6,6 +6,10 @@
 //! The runtime's endpoint comes from `CRICTL_E2E_ENDPOINT`, or else from the
 //! `endpoint` file runtime-up writes in its state directory.
 
+mod live;
+
+use live::endpoint;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -22,24 +26,6 @@ fn lock_images() -> std::sync::MutexGuard<'static, ()> {
     IMAGE_STORE
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-fn endpoint() -> String {
-    if let Ok(endpoint) = std::env::var("CRICTL_E2E_ENDPOINT") {
-        return endpoint;
-    }
-    let dir = std::env::var("CRICTL_RS_RUNTIME_DIR")
-        .unwrap_or_else(|_| "/var/tmp/crictl-rs-containerd".to_owned());
-    let file = Path::new(&dir).join("endpoint");
-    std::fs::read_to_string(&file)
-        .unwrap_or_else(|error| {
-            panic!(
-                "no runtime endpoint: set CRICTL_E2E_ENDPOINT or run scripts/runtime-up ({}: {error})",
-                file.display()
-            )
-        })
-        .trim()
-        .to_owned()
 }
 
 /// A scratch directory with an empty config file, so no /etc/crictl.yaml on

@@ -6,27 +6,13 @@
 //! The runtime's endpoint comes from `CRICTL_E2E_ENDPOINT`, or else from the
 //! `endpoint` file runtime-up writes in its state directory.
 
-use std::path::{Path, PathBuf};
+mod live;
+
+use live::endpoint;
+
+use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
-
-fn endpoint() -> String {
-    if let Ok(endpoint) = std::env::var("CRICTL_E2E_ENDPOINT") {
-        return endpoint;
-    }
-    let dir = std::env::var("CRICTL_RS_RUNTIME_DIR")
-        .unwrap_or_else(|_| "/var/tmp/crictl-rs-containerd".to_owned());
-    let file = Path::new(&dir).join("endpoint");
-    std::fs::read_to_string(&file)
-        .unwrap_or_else(|error| {
-            panic!(
-                "no runtime endpoint: set CRICTL_E2E_ENDPOINT or run scripts/runtime-up ({}: {error})",
-                file.display()
-            )
-        })
-        .trim()
-        .to_owned()
-}
 
 /// A scratch directory with an empty config file and the pod's log
 /// directory.

@@ -3,25 +3,16 @@
 //! Ignored by a plain `cargo test`; `scripts/test` runs them. The terminal
 //! tests drive the binary inside tmux, which runtime-up installs.
 
+mod live;
+
+use live::endpoint;
+
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
-
-fn endpoint() -> String {
-    if let Ok(endpoint) = std::env::var("CRICTL_E2E_ENDPOINT") {
-        return endpoint;
-    }
-    let dir = std::env::var("CRICTL_RS_RUNTIME_DIR")
-        .unwrap_or_else(|_| "/var/tmp/crictl-rs-containerd".to_owned());
-    let file = Path::new(&dir).join("endpoint");
-    std::fs::read_to_string(&file)
-        .unwrap_or_else(|error| panic!("no runtime endpoint in {}: {error}", file.display()))
-        .trim()
-        .to_owned()
-}
 
 /// A pod with containers, removed when the test ends.
 struct Pod {

@@ -54,7 +54,13 @@ pub struct ContainerFilterArgs {
     pub latest: bool,
 
     /// Show only the N most recently created containers, in any state; 0 shows all
-    #[arg(short = 'n', long = "last", value_name = "N", default_value_t = 0)]
+    #[arg(
+        short = 'n',
+        long = "last",
+        value_name = "N",
+        default_value_t = 0,
+        allow_hyphen_values = true
+    )]
     pub last: i64,
 }
 

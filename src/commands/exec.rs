@@ -299,6 +299,7 @@ async fn run_sync(
         Ok(0) | Err(_) => None,
         Ok(seconds) => Some(timeout.unwrap_or_default() + Duration::from_secs(seconds)),
     };
+    let command_limit = args.timeout;
     let calls = ids.iter().map(|id| {
         let mut runtime = runtime.clone();
         let message = cri::ExecSyncRequest {
@@ -317,6 +318,13 @@ async fn run_sync(
                     Some(limit) => deadline_status(status, limit),
                     None => status,
                 };
+                if command_limit > 0 && status.code() == tonic::Code::DeadlineExceeded {
+                    // The command's own time limit ran out, not the runtime.
+                    return Error::Runtime(format!(
+                        "the command in container {id:?} did not finish within its --timeout of {command_limit}s: {}",
+                        status.message()
+                    ));
+                }
                 Error::rpc(format!("running the command in container {id:?}"), status)
             })
         }
@@ -375,7 +383,15 @@ async fn run_streaming(
             .map_err(|source| Error::io("writing output", source))?;
     }
     let url = StreamUrl::parse(&reply.url)?;
-    run_session(&url, options).await
+    run_session(&url, options)
+        .await
+        .map_err(|error| match error {
+            // The runtime's failure text does not say which container it means.
+            Error::Stream(stream) if matches!(*stream, StreamError::Remote(_)) => {
+                Error::Runtime(format!("running the command in container {id:?}: {stream}"))
+            }
+            other => other,
+        })
 }
 
 /// Runs one exec or attach session on the process's stdio, with the

@@ -35,7 +35,13 @@ pub struct PodFilterArgs {
     pub latest: bool,
 
     /// Show only the N most recently created pods; 0 shows all
-    #[arg(short = 'n', long = "last", value_name = "N", default_value_t = 0)]
+    #[arg(
+        short = 'n',
+        long = "last",
+        value_name = "N",
+        default_value_t = 0,
+        allow_hyphen_values = true
+    )]
     pub last: i64,
 }
 

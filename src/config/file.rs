@@ -39,6 +39,8 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    #[error("config file {} not found, nor {} beside the binary", .path.display(), .fallback.display())]
+    Missing { path: PathBuf, fallback: PathBuf },
     #[error("config file {}, line {line}: {reason}", .path.display())]
     Syntax {
         path: PathBuf,

@@ -94,18 +94,14 @@ pub fn resolve(
     let loaded = match load_config(&config_path, executable_dir) {
         Ok(values) => values,
         Err(error) if config_path_explicit => {
-            let missing = matches!(&error, file::Error::Read { source, .. }
-                if source.kind() == std::io::ErrorKind::NotFound);
-            if for_config_command && missing {
+            if for_config_command && is_missing(&error) {
                 None
             } else {
                 return Err(error.into());
             }
         }
         Err(error) => {
-            if !matches!(&error, file::Error::Read { source, .. }
-                if source.kind() == std::io::ErrorKind::NotFound)
-            {
+            if !is_missing(&error) {
                 ignored_config = Some(error.to_string());
             }
             None
@@ -172,6 +168,15 @@ pub fn resolve(
     })
 }
 
+/// Returns whether a load failed only because no config file exists.
+fn is_missing(error: &file::Error) -> bool {
+    match error {
+        file::Error::Missing { .. } => true,
+        file::Error::Read { source, .. } => source.kind() == std::io::ErrorKind::NotFound,
+        file::Error::Syntax { .. } => false,
+    }
+}
+
 /// Reads the config at `path`, or else `crictl.yaml` beside the executable.
 /// `Ok(None)` is never returned for a missing file: the caller decides.
 fn load_config(
@@ -190,7 +195,18 @@ fn load_config(
                 .map(|dir| dir.join("crictl.yaml"))
                 .unwrap_or_default();
             debug!(path = %path.display(), next = %next.display(), "config file missing, trying next");
-            let values = file::read(&next)?;
+            let values = file::read(&next).map_err(|error| match error {
+                // Name the path the user gave, not only the fallback.
+                file::Error::Read { source, .. }
+                    if source.kind() == std::io::ErrorKind::NotFound =>
+                {
+                    file::Error::Missing {
+                        path: path.to_owned(),
+                        fallback: next.clone(),
+                    }
+                }
+                other => other,
+            })?;
             debug!(path = %next.display(), "loaded config file");
             Ok(Some(values))
         }
