@@ -1,6 +1,6 @@
 //! The real binary probing the built-in default endpoints. It runs in a
 //! private mount namespace whose `/run` is an empty tmpfs with only the
-//! sockets a test puts there, so the host's own runtimes never answer.
+//! sockets a test puts there, so the host's own runtimes never respond.
 //! Needs root (`unshare --mount`), so the tests are ignored by a plain
 //! `cargo test`; `scripts/test` runs them.
 

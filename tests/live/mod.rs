@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-/// The runtime's endpoint: `CRICTL_E2E_ENDPOINT`, or else the `endpoint`
+/// Returns the runtime's endpoint: `CRICTL_E2E_ENDPOINT`, or else the `endpoint`
 /// file runtime-up writes in its state directory (`CRICTL_RS_RUNTIME_DIR`,
 /// default `/var/tmp/crictl-rs-containerd`).
 pub fn endpoint() -> String {
