@@ -8,7 +8,7 @@ use tonic::Code;
 /// Everything that can stop a command.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// An RPC failed; `action` says what was being done and to what.
+    /// An RPC failed. `action` names what was being done and to what.
     #[error("{action}: {}", describe_status(.status))]
     Rpc {
         action: String,
@@ -36,7 +36,7 @@ pub enum Error {
         source: std::io::Error,
     },
 
-    /// The runtime answered, but with something we cannot show.
+    /// The runtime replied, but with something we cannot show.
     #[error("{0}")]
     Runtime(String),
 
@@ -88,8 +88,8 @@ impl Error {
         }
     }
 
-    /// The process exit status for this error, matching crictl's: 1 for
-    /// every failure, 0 when the outcome is only a help text.
+    /// Returns the process exit status for this error, matching crictl's: 1
+    /// for every failure, 0 when the outcome is only a help text.
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Help { .. } => 0,
@@ -101,7 +101,7 @@ impl Error {
         }
     }
 
-    /// A next step to suggest after the message, where one helps.
+    /// Returns a next step to suggest after the message, where one helps.
     pub fn hint(&self) -> Option<&'static str> {
         match self {
             Error::Rpc { status, .. } => match status.code() {

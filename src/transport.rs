@@ -86,7 +86,7 @@ pub enum ConnectError {
 
 impl ConnectError {
     /// Returns whether trying again can help. A bad endpoint, a path that
-    /// is not a socket or a permission problem stays the same; a runtime
+    /// is not a socket or a permission problem stays the same, but a runtime
     /// that is starting or busy may respond later.
     fn may_pass(&self) -> bool {
         match self {
@@ -455,7 +455,7 @@ pub async fn call_unlogged<T>(
     }
 }
 
-/// The status of a call that got no response within `limit`.
+/// Builds the status of a call that got no response within `limit`.
 pub fn deadline_exceeded(limit: Duration) -> tonic::Status {
     tonic::Status::deadline_exceeded(format!(
         "no response within {}",

@@ -77,7 +77,7 @@ pub struct Cli {
 }
 
 impl Cli {
-    /// The global options in the form settings resolution takes.
+    /// Returns the global options in the form settings resolution takes.
     pub fn global_args(&self) -> GlobalArgs {
         GlobalArgs {
             config: self.config.clone(),
@@ -170,7 +170,7 @@ pub enum Command {
 }
 
 impl Command {
-    /// The subcommand's name, for its help text.
+    /// Returns the subcommand's name, for its help text.
     pub fn name(&self) -> &'static str {
         match self {
             Command::Attach(_) => "attach",

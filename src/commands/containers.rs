@@ -242,22 +242,8 @@ async fn image_id(
     name: &str,
     timeout: Option<std::time::Duration>,
 ) -> Result<Option<String>> {
-    let reply = call(
-        timeout,
-        client.image_status(request(
-            cri::ImageStatusRequest {
-                image: Some(cri::ImageSpec {
-                    image: name.to_owned(),
-                    ..Default::default()
-                }),
-                verbose: false,
-            },
-            timeout,
-        )),
-    )
-    .await
-    .map_err(|status| Error::rpc(format!("getting the status of image {name:?}"), status))?;
-    Ok(reply.image.map(|image| image.id))
+    let image = super::image_lifecycle::image_status(client, name, timeout).await?;
+    Ok(image.map(|image| image.id))
 }
 
 /// Parses a `--state` word, case-insensitively.

@@ -346,7 +346,9 @@ fn spec(image: &str) -> cri::ImageSpec {
     }
 }
 
-async fn image_status(
+/// Makes the `ImageStatus` call for `name`, returning `None` when no image
+/// matches.
+pub(super) async fn image_status(
     client: &mut ImageClient,
     name: &str,
     timeout: Option<Duration>,

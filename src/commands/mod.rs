@@ -34,15 +34,15 @@ use crate::cli::Command;
 use crate::error::Result;
 use crate::transport::Connector;
 
-/// What a command runs with: the connections to the runtime and the writer
-/// its output goes to.
+/// The environment a command runs in: the connections to the runtime and
+/// the writer its output goes to.
 pub struct Context<'a> {
     pub connector: Connector,
     pub out: &'a mut dyn Write,
 }
 
 impl Context<'_> {
-    /// The per-call deadline from `--timeout` or the config file.
+    /// Returns the per-call deadline from `--timeout` or the config file.
     pub fn timeout(&self) -> Option<std::time::Duration> {
         Some(self.connector.settings().timeout)
     }
@@ -91,8 +91,8 @@ pub async fn run(command: Command, context: &mut Context<'_>) -> Result<()> {
     }
 }
 
-/// The current time in nanoseconds since the Unix epoch, the unit CRI uses
-/// for every timestamp.
+/// Returns the current time in nanoseconds since the Unix epoch, the unit
+/// CRI uses for every timestamp.
 pub fn now_nanos() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -100,7 +100,7 @@ pub fn now_nanos() -> i64 {
         .unwrap_or(0)
 }
 
-/// The "CREATED" text of tables: how long ago `created_at` was, in
+/// Formats the "CREATED" text of tables: how long ago `created_at` was, in
 /// go-units' words, with " ago".
 pub fn age_text(created_at: i64, now: i64) -> String {
     let seconds = (now as f64 - created_at as f64) / 1e9;

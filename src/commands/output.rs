@@ -104,7 +104,7 @@ fn info_value(raw: &str) -> Value {
 
 /// Writes status documents: one document alone, several as a JSON array.
 ///
-/// A go-template sees the array when there are several documents, as in
+/// A go-template receives the array when there are several documents, as in
 /// crictl, so `{{range .}}` works. When a template fails on the array but
 /// works on each document, it is rendered once per document instead.
 pub fn write_documents(

@@ -48,8 +48,8 @@ impl Document {
         })
     }
 
-    /// The text of a file with all seven keys at their zero values, as
-    /// crictl writes a new one.
+    /// Builds a document with all seven keys at their zero values, as crictl
+    /// writes a new file.
     pub fn fresh() -> Self {
         let text = "runtime-endpoint: \"\"\nimage-endpoint: \"\"\ntimeout: 0\ndebug: false\npull-image-on-create: false\ndisable-pull-on-run: false\nmax-retries: 0\n";
         Document::parse(text).unwrap_or(Document {
@@ -78,7 +78,7 @@ impl Document {
     }
 
     /// Sets `key` to `value` after checking both, rewriting every line that
-    /// holds the key.
+    /// contains the key.
     pub fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
         file::apply(&mut self.values, key, value)?;
         let canonical = self.get(key).unwrap_or_default();
@@ -203,9 +203,9 @@ pub fn load_or_create(path: &Path) -> Result<Document, EditError> {
     }
 }
 
-/// Replaces the file at `path` with `text` atomically: the text goes to a
-/// temporary file in the same directory, is synced, and is renamed over the
-/// old file, so a crash leaves either the old file or the new one, whole.
+/// Replaces the file at `path` with `text` atomically. The text goes to a
+/// temporary file in the same directory, which is synced and renamed over
+/// the old file, so a crash leaves either the old file or the new one whole.
 pub fn save(path: &Path, text: &str) -> Result<(), EditError> {
     save_with(path, text, |file, text| file.write_all(text.as_bytes()))
 }

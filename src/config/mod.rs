@@ -32,7 +32,7 @@ pub struct GlobalArgs {
     pub max_retries: Option<i64>,
 }
 
-/// Where to reach one of the two CRI services.
+/// The address of one of the two CRI services.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Endpoint {
     /// Given by flag, environment or config file; retried on failure.
