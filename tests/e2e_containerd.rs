@@ -78,6 +78,28 @@ impl Workspace {
         stdout
     }
 
+    /// Stops a container as `stop -t 1 ID` and returns its stdout.
+    ///
+    /// containerd 1.6 sometimes fails the kill with "ttrpc: closed" when the
+    /// container's shim connection drops as the process dies (seen once in
+    /// about ten runs on a loaded 2-core machine). That is the runtime's
+    /// error, not ours, so the stop is tried once more in that case only.
+    fn stop(&self, id: &str) -> String {
+        let output = self.crictl(&["stop", "-t", "1", id]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        if !output.status.success() && stderr.contains("ttrpc: closed") {
+            eprintln!("stop {id} hit the runtime's shim race, trying again: {stderr}");
+            return self.ok(&["stop", "-t", "1", id]);
+        }
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        assert!(
+            output.status.success(),
+            "crictl stop {id} exited {:?}\n--- stdout\n{stdout}\n--- stderr\n{stderr}",
+            output.status.code()
+        );
+        stdout
+    }
+
     fn json(&self, args: &[&str]) -> Value {
         let text = self.ok(args);
         serde_json::from_str(&text).unwrap_or_else(|error| panic!("{args:?}: {error}\n{text}"))
@@ -184,10 +206,7 @@ fn lifecycle(host_network: bool) {
     }
 
     // Stop: the container leaves the default (running) list and shows Exited.
-    assert_eq!(
-        ws.ok(&["stop", "-t", "1", &container_id]),
-        format!("{container_id}\n")
-    );
+    assert_eq!(ws.stop(&container_id), format!("{container_id}\n"));
     assert!(!ws.ok(&["ps", "-q"]).contains(&container_id));
     let exited = ws.ok(&["ps", "-a", "--state", "exited", "-q", "--pod", &pod_id]);
     assert_eq!(exited, format!("{container_id}\n"));
