@@ -163,6 +163,10 @@ pub struct Connector {
     warned: Cell<bool>,
     /// The default endpoint that responded, tried first for the other service.
     found_default: RefCell<Option<String>>,
+    /// Channels that passed their validation call, by socket path. When the
+    /// image endpoint is the runtime endpoint, as it nearly always is, both
+    /// services share one HTTP/2 connection instead of dialing twice.
+    channels: RefCell<Vec<(PathBuf, Channel)>>,
 }
 
 impl Connector {
@@ -181,6 +185,7 @@ impl Connector {
             defaults,
             warned: Cell::new(false),
             found_default: RefCell::new(None),
+            channels: RefCell::new(Vec::new()),
         }
     }
 
@@ -243,7 +248,7 @@ impl Connector {
         let mut delay = FIRST_RETRY_DELAY;
         let mut attempt: i64 = 0;
         loop {
-            let error = match connect_and_check(address, api, timeout).await {
+            let error = match self.connect_and_check(address, api, timeout).await {
                 Ok(channel) => return Ok(channel),
                 Err(error) if !error.may_pass() => return Err(error),
                 Err(error) => error,
@@ -282,7 +287,7 @@ impl Connector {
         let mut tried = Vec::new();
         for address in order {
             debug!(endpoint = %address, timeout = ?timeout, api = api.name(), "trying default endpoint");
-            match connect_and_check(&address, api, timeout).await {
+            match self.connect_and_check(&address, api, timeout).await {
                 Ok(channel) => {
                     debug!(endpoint = %address, "connected");
                     *self.found_default.borrow_mut() = Some(address);
@@ -298,20 +303,50 @@ impl Connector {
     }
 }
 
-/// Dials `address` and makes the service's validation call, all within
-/// `timeout`.
-async fn connect_and_check(
+impl Connector {
+    /// Dials `address`, or reuses a channel already validated on the same
+    /// socket, and makes the service's validation call, all within
+    /// `timeout`.
+    async fn connect_and_check(
+        &self,
+        address: &str,
+        api: Api,
+        timeout: Duration,
+    ) -> Result<Channel, ConnectError> {
+        let path = endpoint::socket_path(address)?;
+        let open = self
+            .channels
+            .borrow()
+            .iter()
+            .find(|(open, _)| *open == path)
+            .map(|(_, channel)| channel.clone());
+        let channel = check(address, &path, open, api, timeout).await?;
+        let mut channels = self.channels.borrow_mut();
+        if !channels.iter().any(|(open, _)| *open == path) {
+            channels.push((path, channel.clone()));
+        }
+        Ok(channel)
+    }
+}
+
+/// Makes the service's validation call on `open`, or on a new channel to
+/// `path`, all within `timeout`.
+async fn check(
     address: &str,
+    path: &Path,
+    open: Option<Channel>,
     api: Api,
     timeout: Duration,
 ) -> Result<Channel, ConnectError> {
-    let path = endpoint::socket_path(address)?;
     let attempt = async {
-        let channel = dial(&path).await.map_err(|source| ConnectError::Dial {
-            endpoint: address.to_owned(),
-            path: path.clone(),
-            source,
-        })?;
+        let channel = match open {
+            Some(channel) => channel,
+            None => dial(path).await.map_err(|source| ConnectError::Dial {
+                endpoint: address.to_owned(),
+                path: path.to_owned(),
+                source,
+            })?,
+        };
         let check = match api {
             Api::Runtime => runtime_client(channel.clone())
                 .version(request(cri::VersionRequest::default(), Some(timeout)))

@@ -219,7 +219,6 @@ fn separate_image_endpoint() {
         runtime.calls(),
         calls(&[
             "Version ",
-            "StreamContainers filter { state { state: CONTAINER_RUNNING } }",
             "ListContainers filter { state { state: CONTAINER_RUNNING } }",
         ])
     );

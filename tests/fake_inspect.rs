@@ -368,7 +368,6 @@ fn inspect_filters_without_ids() {
         calls(&[
             "Version ",
             "ImageFsInfo ",
-            "StreamContainers filter { }",
             "ListContainers filter { }",
             &format!("ContainerStatus container_id: \"{CTR_SIDECAR}\" verbose: true"),
         ])
@@ -388,7 +387,6 @@ fn inspect_nothing_found_help() {
         calls(&[
             "Version ",
             "ImageFsInfo ",
-            "StreamContainers filter { state { state: CONTAINER_RUNNING } }",
             "ListContainers filter { state { state: CONTAINER_RUNNING } }",
         ])
     );

@@ -258,7 +258,6 @@ fn stop_all_running() {
         fake.calls(),
         calls(&[
             "Version ",
-            "StreamContainers filter { state { state: CONTAINER_RUNNING } }",
             "ListContainers filter { state { state: CONTAINER_RUNNING } }",
             &format!("StopContainer container_id: \"{CTR_NGINX}\""),
         ])

@@ -27,7 +27,7 @@ ffeeddccbbaa9       3 days ago           NotReady            busy-pod           
         .stderr_empty()
         .run();
     // The streaming list comes first; the fake lacks it, as containerd does.
-    assert_eq!(fake.calls(), calls(&["Version ", STREAM_ALL, LIST_ALL]));
+    assert_eq!(fake.calls(), calls(&["Version ", LIST_ALL]));
 }
 
 #[test]
@@ -93,7 +93,6 @@ ffeeddccbbaa9       3 days ago          NotReady            busy-pod            
         fake.calls(),
         calls(&[
             "Version ",
-            "StreamPodSandboxes filter { state { state: SANDBOX_NOTREADY } }",
             "ListPodSandbox filter { state { state: SANDBOX_NOTREADY } }",
         ])
     );
@@ -122,7 +121,7 @@ ffeeddccbbaa9       3 days ago          NotReady            busy-pod            
         ))
         .stderr_empty()
         .run();
-    assert_eq!(fake.calls(), calls(&["Version ", STREAM_ALL, LIST_ALL]));
+    assert_eq!(fake.calls(), calls(&["Version ", LIST_ALL]));
 }
 
 #[test]
@@ -163,7 +162,7 @@ fn pods_json_latest() {
         ))
         .stderr_empty()
         .run();
-    assert_eq!(fake.calls(), calls(&["Version ", STREAM_ALL, LIST_ALL]));
+    assert_eq!(fake.calls(), calls(&["Version ", LIST_ALL]));
 }
 
 #[test]
@@ -350,8 +349,24 @@ fn invalid_name_pattern_rejected() {
 
 /// 5,000 pods with 1 KiB of labels each, about 5.5 MiB in one list reply.
 fn crowded_node() -> State {
+    crowded_node_with(120)
+}
+
+/// 5,000 pods with 4 KiB of labels each, past the 16 MiB a unary list
+/// reply may have.
+fn overcrowded_node() -> State {
+    let state = crowded_node_with(500);
+    let reply = cri::ListPodSandboxResponse {
+        items: state.pods.clone(),
+    };
+    assert!(reply.encoded_len() > 16 * 1024 * 1024);
+    state
+}
+
+/// 5,000 pods, each with 8 labels whose values have `value_len` bytes.
+fn crowded_node_with(value_len: usize) -> State {
     let now = now_nanos();
-    let value = "v".repeat(120);
+    let value = "v".repeat(value_len);
     let pods: Vec<cri::PodSandbox> = (0..5000)
         .map(|index| cri::PodSandbox {
             id: format!("{index:064x}"),
@@ -394,22 +409,33 @@ fn large_list_unary() {
         "{}",
         &outcome.stdout[..200]
     );
-    assert_eq!(fake.calls(), calls(&["Version ", STREAM_ALL, LIST_ALL]));
+    assert_eq!(fake.calls(), calls(&["Version ", LIST_ALL]));
 }
 
 #[test]
-fn large_list_streamed() {
-    let mut state = crowded_node();
+fn oversized_list_streamed() {
+    let mut state = overcrowded_node();
     state.stream_batch = Some(100);
     let fake = Fake::start(state);
     let outcome = fake.crictl(&["pods"]).stderr_empty().run();
     assert_eq!(outcome.stdout.lines().count(), 5001, "{}", outcome.stderr);
-    assert_eq!(fake.calls(), calls(&["Version ", STREAM_ALL]));
+    assert_eq!(fake.calls(), calls(&["Version ", LIST_ALL, STREAM_ALL]));
 }
 
 #[test]
-fn large_list_quiet_order() {
-    let mut state = crowded_node();
+fn oversized_list_without_streaming_reports_size() {
+    let fake = Fake::start(overcrowded_node());
+    fake.crictl(&["pods"])
+        .code(1)
+        .stdout("")
+        .stderr_contains("too large")
+        .run();
+    assert_eq!(fake.calls(), calls(&["Version ", LIST_ALL, STREAM_ALL]));
+}
+
+#[test]
+fn oversized_list_quiet_order() {
+    let mut state = overcrowded_node();
     state.stream_batch = Some(100);
     let fake = Fake::start(state);
     let outcome = fake.crictl(&["pods", "-q"]).stderr_empty().run();

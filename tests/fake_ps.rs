@@ -5,17 +5,17 @@ mod support;
 
 use support::fixture::{CTR_NGINX, CTR_SIDECAR};
 use support::{Clock, Fake, calls, sample, text};
+use tonic::Code;
 
 const RUNNING: &str = "filter { state { state: CONTAINER_RUNNING } }";
 const ANY: &str = "filter { }";
 
 /// Returns the calls of one container listing with `filter`: the connection
-/// checks, the streaming list the fake lacks, then the unary list.
+/// checks, then the unary list.
 fn listing(filter: &str) -> Vec<String> {
     calls(&[
         "Version ",
         "ImageFsInfo ",
-        &format!("StreamContainers {filter}"),
         &format!("ListContainers {filter}"),
     ])
 }
@@ -424,9 +424,16 @@ containers:
 }
 
 #[test]
-fn ps_streamed_list() {
+fn ps_streamed_when_list_too_large() {
     let mut state = sample(Clock::Live);
     state.stream_batch = Some(1);
+    state.faults.insert(
+        "ListContainers".to_owned(),
+        (
+            Code::ResourceExhausted,
+            "grpc: trying to send message larger than max".to_owned(),
+        ),
+    );
     let fake = Fake::start(state);
     fake.crictl(&["ps", "-q", "-a"])
         .stdout(&format!(
@@ -437,7 +444,12 @@ fn ps_streamed_list() {
         .run();
     assert_eq!(
         fake.calls(),
-        calls(&["Version ", "ImageFsInfo ", "StreamContainers filter { }"])
+        calls(&[
+            "Version ",
+            "ImageFsInfo ",
+            "ListContainers filter { }",
+            "StreamContainers filter { }",
+        ])
     );
 }
 

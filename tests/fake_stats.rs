@@ -400,7 +400,6 @@ fn stats_pod_ignored_by_runtime() {
             "Version ",
             "ListContainerStats filter { pod_sandbox_id: \"9bb8\" }",
             "ListContainerStats filter { pod_sandbox_id: \"9bb8\" }",
-            "StreamContainers filter { pod_sandbox_id: \"9bb8\" }",
             "ListContainers filter { pod_sandbox_id: \"9bb8\" }",
         ])
     );

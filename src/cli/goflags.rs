@@ -14,6 +14,9 @@ pub fn rewrite(command: &Command, args: Vec<String>) -> Vec<String> {
         output.push(program);
     }
 
+    // Subcommands define their arguments on first use (see `Command`), so
+    // the one named is built on a copy to look its flags up.
+    let mut built_subcommand;
     let mut current = command;
     let mut expecting_value = false;
     let mut flags_done = false;
@@ -56,7 +59,11 @@ pub fn rewrite(command: &Command, args: Vec<String>) -> Vec<String> {
         }
         // A positional word: either the subcommand or the first argument.
         match current.find_subcommand(&arg) {
-            Some(sub) => current = sub,
+            Some(sub) => {
+                built_subcommand = sub.clone();
+                built_subcommand.build();
+                current = &built_subcommand;
+            }
             None => flags_done = true,
         }
         output.push(arg);

@@ -95,7 +95,11 @@ fn parse_signed_duration(text: &str) -> Result<i64, String> {
 }
 
 /// The subcommands, listed alphabetically in help as crictl lists them.
+///
+/// Each subcommand's arguments are defined only once it is the one being
+/// parsed: building all of them costs more than the rest of start-up.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum Command {
     /// Attach to a running container
     Attach(attach::AttachArgs),

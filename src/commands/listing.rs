@@ -1,6 +1,6 @@
-//! The three list calls (pods, containers, images). Each tries the runtime's
-//! streaming variant first, which has no reply-size limit, and falls back to
-//! the unary call when the runtime does not implement it.
+//! The three list calls (pods, containers, images). Each makes the unary
+//! call crictl makes; when the reply is over the size limit, it asks again
+//! with the runtime's streaming variant, which sends the list in batches.
 
 use std::time::Duration;
 
@@ -19,11 +19,25 @@ pub async fn pods(
     filter: cri::PodSandboxFilter,
     timeout: Option<Duration>,
 ) -> Result<Vec<cri::PodSandbox>, tonic::Status> {
+    let unary = call(
+        timeout,
+        client.list_pod_sandbox(request(
+            cri::ListPodSandboxRequest {
+                filter: Some(filter.clone()),
+            },
+            timeout,
+        )),
+    )
+    .await
+    .map(|reply| reply.items);
+    if !too_large(&unary, "StreamPodSandboxes") {
+        return unary;
+    }
     let streamed = collect(timeout, async {
         let stream = client
             .stream_pod_sandboxes(request(
                 cri::StreamPodSandboxesRequest {
-                    filter: Some(filter.clone()),
+                    filter: Some(filter),
                 },
                 timeout,
             ))
@@ -32,20 +46,7 @@ pub async fn pods(
         Ok(stream.map(|batch| batch.map(|b| b.pod_sandboxes)))
     })
     .await;
-    if let Some(result) = unless_unimplemented(streamed, "StreamPodSandboxes") {
-        return result;
-    }
-    call(
-        timeout,
-        client.list_pod_sandbox(request(
-            cri::ListPodSandboxRequest {
-                filter: Some(filter),
-            },
-            timeout,
-        )),
-    )
-    .await
-    .map(|reply| reply.items)
+    unless_unimplemented(streamed, unary)
 }
 
 /// Lists containers matching `filter`.
@@ -54,11 +55,25 @@ pub async fn containers(
     filter: cri::ContainerFilter,
     timeout: Option<Duration>,
 ) -> Result<Vec<cri::Container>, tonic::Status> {
+    let unary = call(
+        timeout,
+        client.list_containers(request(
+            cri::ListContainersRequest {
+                filter: Some(filter.clone()),
+            },
+            timeout,
+        )),
+    )
+    .await
+    .map(|reply| reply.containers);
+    if !too_large(&unary, "StreamContainers") {
+        return unary;
+    }
     let streamed = collect(timeout, async {
         let stream = client
             .stream_containers(request(
                 cri::StreamContainersRequest {
-                    filter: Some(filter.clone()),
+                    filter: Some(filter),
                 },
                 timeout,
             ))
@@ -67,20 +82,7 @@ pub async fn containers(
         Ok(stream.map(|batch| batch.map(|b| b.containers)))
     })
     .await;
-    if let Some(result) = unless_unimplemented(streamed, "StreamContainers") {
-        return result;
-    }
-    call(
-        timeout,
-        client.list_containers(request(
-            cri::ListContainersRequest {
-                filter: Some(filter),
-            },
-            timeout,
-        )),
-    )
-    .await
-    .map(|reply| reply.containers)
+    unless_unimplemented(streamed, unary)
 }
 
 /// Lists images matching `filter`.
@@ -89,28 +91,29 @@ pub async fn images(
     filter: Option<cri::ImageFilter>,
     timeout: Option<Duration>,
 ) -> Result<Vec<cri::Image>, tonic::Status> {
+    let unary = call(
+        timeout,
+        client.list_images(request(
+            cri::ListImagesRequest {
+                filter: filter.clone(),
+            },
+            timeout,
+        )),
+    )
+    .await
+    .map(|reply| reply.images);
+    if !too_large(&unary, "StreamImages") {
+        return unary;
+    }
     let streamed = collect(timeout, async {
         let stream = client
-            .stream_images(request(
-                cri::StreamImagesRequest {
-                    filter: filter.clone(),
-                },
-                timeout,
-            ))
+            .stream_images(request(cri::StreamImagesRequest { filter }, timeout))
             .await?
             .into_inner();
         Ok(stream.map(|batch| batch.map(|b| b.images)))
     })
     .await;
-    if let Some(result) = unless_unimplemented(streamed, "StreamImages") {
-        return result;
-    }
-    call(
-        timeout,
-        client.list_images(request(cri::ListImagesRequest { filter }, timeout)),
-    )
-    .await
-    .map(|reply| reply.images)
+    unless_unimplemented(streamed, unary)
 }
 
 /// Opens a stream of batches and gathers every item, all within `timeout`.
@@ -138,16 +141,31 @@ where
     }
 }
 
-/// Passes a streaming result on, or `None` when the runtime lacks the call.
-fn unless_unimplemented<T>(
-    result: Result<Vec<T>, tonic::Status>,
-    rpc: &str,
-) -> Option<Result<Vec<T>, tonic::Status>> {
+/// Whether a unary list failed only because its reply was over a size
+/// limit: ours when decoding (OutOfRange), or the runtime's when sending
+/// (ResourceExhausted). Then the streaming call `rpc` is worth a try.
+fn too_large<T>(result: &Result<Vec<T>, tonic::Status>, rpc: &str) -> bool {
     match result {
-        Err(status) if status.code() == Code::Unimplemented => {
-            debug!(rpc, "streaming list not implemented, using the unary call");
-            None
+        Err(status) if matches!(status.code(), Code::OutOfRange | Code::ResourceExhausted) => {
+            debug!(
+                rpc,
+                message = status.message(),
+                "list reply too large, trying the streaming call"
+            );
+            true
         }
-        other => Some(other),
+        _ => false,
+    }
+}
+
+/// Returns the streaming result, or the unary call's error when the runtime
+/// lacks the streaming call, since that error says what went wrong.
+fn unless_unimplemented<T>(
+    streamed: Result<Vec<T>, tonic::Status>,
+    unary: Result<Vec<T>, tonic::Status>,
+) -> Result<Vec<T>, tonic::Status> {
+    match streamed {
+        Err(status) if status.code() == Code::Unimplemented => unary,
+        other => other,
     }
 }
