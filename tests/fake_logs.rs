@@ -292,3 +292,81 @@ fn follow_interrupt_exits_zero() {
     assert_eq!(output.stdout, b"before the signal\n");
     assert_eq!(output.stderr, b"");
 }
+
+/// A log past the size at which reading is split among threads: 200,000
+/// lines, one in five on stderr, one in nine split into two fragments.
+/// Returns the log, what stdout and stderr should print, and what both print
+/// into one file, in file order.
+fn large_log() -> (String, String, String, String) {
+    let (mut log, mut stdout, mut stderr, mut merged) =
+        (String::new(), String::new(), String::new(), String::new());
+    for number in 0..200_000u32 {
+        let stream = if number % 5 == 0 { "stderr" } else { "stdout" };
+        let stamp = format!(
+            "2026-01-01T00:{:02}:{:02}.{number:09}Z",
+            number / 60_000 % 60,
+            number / 1000 % 60
+        );
+        let text = format!("line {number} of the large log, padded to about a hundred bytes");
+        if number % 9 == 0 {
+            log.push_str(&format!("{stamp} {stream} P {}\n", &text[..10]));
+            log.push_str(&format!("{stamp} {stream} F {}\n", &text[10..]));
+        } else {
+            log.push_str(&format!("{stamp} {stream} F {text}\n"));
+        }
+        let sink = if number % 5 == 0 {
+            &mut stderr
+        } else {
+            &mut stdout
+        };
+        sink.push_str(&text);
+        sink.push('\n');
+        merged.push_str(&text);
+        merged.push('\n');
+    }
+    assert!(log.len() > 17 * 1024 * 1024, "{} bytes", log.len());
+    (log, stdout, stderr, merged)
+}
+
+#[test]
+fn large_log_read_on_threads() {
+    let (log, stdout, stderr, _) = large_log();
+    let fake = fake_with_log(CTR_NGINX, "nginx/0.log", &log, 0);
+    let outcome = fake.crictl(&["logs", "0123"]).run();
+    assert!(
+        outcome.stdout == stdout,
+        "stdout differs:\n{}",
+        outcome.report()
+    );
+    assert!(
+        outcome.stderr == stderr,
+        "stderr differs:\n{}",
+        outcome.report()
+    );
+}
+
+#[test]
+fn large_log_into_one_file_keeps_order() {
+    let (log, _, _, merged) = large_log();
+    let fake = fake_with_log(CTR_NGINX, "nginx/0.log", &log, 0);
+    let config = fake.dir().join("merged-crictl.yaml");
+    std::fs::write(&config, "").expect("write config");
+    let output_path = fake.dir().join("both.txt");
+    let output = std::fs::File::create(&output_path).expect("create output");
+    let endpoint = fake.endpoint();
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_crictl"))
+        .args(["--config", &config.display().to_string(), "-r", &endpoint])
+        .args(["logs", "0123"])
+        .stdout(output.try_clone().expect("clone output"))
+        .stderr(output)
+        .status()
+        .expect("run crictl");
+    assert!(status.success());
+    let printed = std::fs::read_to_string(&output_path).expect("read output");
+    assert!(
+        printed == merged,
+        "{} bytes printed, {} expected",
+        printed.len(),
+        merged.len()
+    );
+}

@@ -107,3 +107,56 @@ proptest! {
         prop_assert_eq!(stdout, joined(&lines[lines.len() - keep..]));
     }
 }
+
+/// Text shaped like a log line's timestamp, with fields drawn around and
+/// past their valid ranges, fraction lengths and zones varied, and now and
+/// then a wrong separator.
+fn timestamp_like() -> impl Strategy<Value = Vec<u8>> {
+    let separator = prop::sample::select(&b"-T:.Z+ 5"[..]);
+    (
+        (
+            0u32..10_000,
+            0u32..14,
+            0u32..33,
+            0u32..26,
+            0u32..62,
+            0u32..62,
+        ),
+        prop::collection::vec(prop::option::weighted(0.05, separator), 5),
+        prop::sample::select(vec![0usize, 1, 3, 6, 9, 9, 9, 11]),
+        prop::sample::select(vec![
+            "Z", "Z", "Z", "+02:00", "-11:30", "+24:00", "+02:60", "z", "",
+        ]),
+        prop::bool::weighted(0.9),
+    )
+        .prop_map(|(fields, separators, fraction, zone, dot)| {
+            let (year, month, day, hour, minute, second) = fields;
+            let separator = |index: usize| char::from(separators[index].unwrap_or(b"--T::"[index]));
+            let mut text = format!(
+                "{year:04}{}{month:02}{}{day:02}{}{hour:02}{}{minute:02}{}{second:02}",
+                separator(0),
+                separator(1),
+                separator(2),
+                separator(3),
+                separator(4)
+            );
+            if dot {
+                text.push('.');
+            }
+            text.push_str(&"7".repeat(fraction));
+            text.push_str(zone);
+            text.push_str(" stdout F content\n");
+            text.into_bytes()
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(4000))]
+
+    #[test]
+    fn quick_timestamp_check_agrees_with_parser(text in timestamp_like()) {
+        use crictl_rs::logs::timestamp::{Timestamp, common_length};
+        let parsed = Timestamp::parse_prefix(&text).map(|(_, length)| length);
+        prop_assert_eq!(common_length(&text), parsed, "{}", String::from_utf8_lossy(&text));
+    }
+}

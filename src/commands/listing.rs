@@ -1,5 +1,5 @@
 //! The three list calls (pods, containers, images). Each makes the unary
-//! call crictl makes; when the reply is over the size limit, it asks again
+//! call crictl makes. When the reply is over the size limit, it asks again
 //! with the runtime's streaming variant, which sends the list in batches.
 
 use std::time::Duration;

@@ -118,8 +118,13 @@ pub async fn logs(args: LogsArgs, context: &mut Context<'_>) -> Result<()> {
 /// Checks the flags and turns them into reader options, before anything
 /// is sent to the runtime.
 fn options_from(args: &LogsArgs) -> Result<Options> {
-    let since = logs::since::parse(&args.since, now(), &jiff::tz::TimeZone::system())
-        .map_err(|error| Error::Invalid(error.to_string()))?;
+    // Finding the system time zone reads the zoneinfo tree, a cost every
+    // `logs` without --since would otherwise pay.
+    let since = match args.since.as_str() {
+        "" => None,
+        value => logs::since::parse(value, now(), &jiff::tz::TimeZone::system())
+            .map_err(|error| Error::Invalid(error.to_string()))?,
+    };
     let stream = match args.stream.as_str() {
         "" => None,
         "stdout" => Some(Stream::Stdout),
@@ -145,13 +150,15 @@ fn options_from(args: &LogsArgs) -> Result<Options> {
         limit_bytes: u64::try_from(args.limit_bytes).ok(),
         stream,
         follow: args.follow,
-        keep_stream_order: streams_share_output(),
+        merge_streams: streams_share_output(),
+        parallel: logs::Parallel::for_this_machine(),
     })
 }
 
 /// Returns whether stdout and stderr lead to the same file, pipe or
-/// terminal, where the order of their lines shows. /dev/null shows nothing,
-/// and when a stream cannot be examined the order is kept to be safe.
+/// terminal, so that stderr content can be written to stdout and keep its
+/// place among the stdout lines. /dev/null needs no order, and a stream that
+/// cannot be examined is left alone.
 fn streams_share_output() -> bool {
     fn identity(stream: BorrowedFd<'_>) -> Option<(u64, u64)> {
         let file = File::from(stream.try_clone_to_owned().ok()?);
@@ -165,7 +172,7 @@ fn streams_share_output() -> bool {
         .map(|metadata| (metadata.dev(), metadata.ino()));
     match (stdout, stderr) {
         (Some(stdout), Some(stderr)) => stdout == stderr && Some(stdout) != null,
-        _ => true,
+        _ => false,
     }
 }
 

@@ -10,7 +10,9 @@
 
 pub mod follow;
 pub mod json;
+pub mod parallel;
 pub mod parse;
+pub mod plain;
 pub mod printer;
 pub mod reader;
 pub mod since;
@@ -22,6 +24,7 @@ use std::future::Future;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+pub use parallel::Parallel;
 pub use parse::Stream;
 pub use timestamp::Instant;
 
@@ -43,11 +46,13 @@ pub struct Options {
     pub stream: Option<Stream>,
     /// Keep printing new lines until the container stops (`-f`).
     pub follow: bool,
-    /// Keep stdout and stderr lines in file order relative to each other,
-    /// by flushing one stream before writing the other. Needed when both go
-    /// to the same terminal or file; otherwise each stream is written in
-    /// large blocks.
-    pub keep_stream_order: bool,
+    /// Write stderr content to stdout, for when both lead to the same
+    /// terminal, pipe or file: the lines then keep their file order without
+    /// a write each time the stream changes.
+    pub merge_streams: bool,
+    /// How a long read without `--tail` may be split among threads; `None`
+    /// reads on one thread.
+    pub parallel: Option<Parallel>,
 }
 
 /// Source of whether the container whose log is followed still runs.
@@ -151,7 +156,13 @@ pub async fn print_log<S: ContainerState>(
         return follow::follow(&resolved, file, offset, &mut printer, state, stop).await;
     }
     let mut reader = LineReader::new(file, offset);
-    reader::read_to_end(&mut reader, max_lines, &mut printer, &name)
+    reader::read_to_end(
+        &mut reader,
+        max_lines,
+        options.parallel,
+        &mut printer,
+        &name,
+    )
 }
 
 /// Builds the path of the log of the container's previous instance. Its

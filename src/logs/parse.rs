@@ -28,6 +28,14 @@ impl Stream {
             _ => None,
         }
     }
+
+    /// Returns the other stream.
+    pub fn other(self) -> Stream {
+        match self {
+            Stream::Stdout => Stream::Stderr,
+            Stream::Stderr => Stream::Stdout,
+        }
+    }
 }
 
 /// The format of a log file, decided from its first non-blank line.

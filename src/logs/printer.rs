@@ -3,13 +3,16 @@
 //! content to stdout or stderr by the stream it came from.
 //!
 //! Each stream's output is gathered in its own buffer and written in large
-//! blocks. When both streams go to the same terminal or file, switching
-//! streams first writes and flushes the other stream's buffer, so the lines
-//! appear in file order.
+//! blocks. When both streams go to the same terminal, pipe or file, stderr
+//! content is written to stdout instead, which ends up in the same place
+//! and keeps the lines in file order without a write per stream switch.
+//! Our own warnings still go to stderr.
 
 use std::io::Write;
 
+use super::parallel::Routing;
 use super::parse::{Format, Message, ParseError, Stream, is_blank};
+use super::plain::{self, Sinks};
 use super::timestamp::Instant;
 use super::{Error, Options};
 
@@ -57,10 +60,9 @@ impl Output<'_> {
 pub struct Printer<'w> {
     stdout: Output<'w>,
     stderr: Output<'w>,
-    /// Whether switching streams flushes the other one first; see
-    /// [`Options::keep_stream_order`].
-    keep_order: bool,
-    last_stream: Stream,
+    /// Whether stderr content goes to stdout; see
+    /// [`Options::merge_streams`].
+    merged: bool,
     path: String,
     timestamps: bool,
     since: Option<Instant>,
@@ -89,8 +91,7 @@ impl<'w> Printer<'w> {
         Printer {
             stdout: output(stdout),
             stderr: output(stderr),
-            keep_order: options.keep_stream_order,
-            last_stream: Stream::Stdout,
+            merged: options.merge_streams,
             path: path.to_owned(),
             timestamps: options.timestamps,
             since: options.since,
@@ -149,7 +150,6 @@ impl<'w> Printer<'w> {
             return Ok(LineOutcome::Parsed);
         }
 
-        self.switch_to(stream)?;
         let mut budget = self.remaining.unwrap_or(u64::MAX);
         let prefix = self.timestamps && self.at_line_start;
         let output = self.output(stream);
@@ -178,21 +178,86 @@ impl<'w> Printer<'w> {
 
     fn output(&mut self, stream: Stream) -> &mut Output<'w> {
         match stream {
-            Stream::Stdout => &mut self.stdout,
-            Stream::Stderr => &mut self.stderr,
+            Stream::Stderr if !self.merged => &mut self.stderr,
+            _ => &mut self.stdout,
         }
     }
 
-    /// Notes that `stream` is written next. When the order of the streams
-    /// matters, the other stream's bytes are written and flushed first.
-    fn switch_to(&mut self, stream: Stream) -> Result<(), Error> {
-        if stream != self.last_stream {
-            if self.keep_order {
-                self.output(self.last_stream).flush()?;
+    /// Handles a run of complete lines, each ending with `\n`, that starts
+    /// at byte `offset` of the file, stopping after `max_lines` parsed lines.
+    /// Returns how many lines parsed, and whether `--limit-bytes` was used
+    /// up. Lines of the plain shape take the fast path when the options
+    /// allow it; the others go through [`Printer::line`].
+    pub fn lines(
+        &mut self,
+        lines: &[u8],
+        offset: u64,
+        max_lines: u64,
+    ) -> Result<(u64, bool), Error> {
+        let mut done = 0;
+        let mut parsed = 0;
+        while done < lines.len() && parsed < max_lines {
+            if self.takes_plain_path() {
+                let mut sinks = Sinks {
+                    stdout: &mut self.stdout.buffer,
+                    stderr: &mut self.stderr.buffer,
+                    merged: self.merged,
+                    dropped: self.only.map(Stream::other),
+                };
+                let copied =
+                    plain::copy_contents(&lines[done..], max_lines - parsed, &mut sinks, FLUSH_AT);
+                done += copied.consumed;
+                parsed += copied.lines;
+                if copied.lines > 0 {
+                    self.at_line_start = !copied.last_partial;
+                }
+                if self.stdout.buffer.len() >= FLUSH_AT || self.stderr.buffer.len() >= FLUSH_AT {
+                    self.stdout.write_buffer()?;
+                    self.stderr.write_buffer()?;
+                    continue;
+                }
+                if done == lines.len() || parsed == max_lines {
+                    break;
+                }
             }
-            self.last_stream = stream;
+            let end = memchr::memchr(b'\n', &lines[done..]).map_or(lines.len(), |at| done + at + 1);
+            match self.line(&lines[done..end], offset + done as u64)? {
+                LineOutcome::Parsed => parsed += 1,
+                LineOutcome::Skipped => {}
+                LineOutcome::LimitReached => return Ok((parsed + 1, true)),
+            }
+            done = end;
+        }
+        Ok((parsed, false))
+    }
+
+    /// How the plain path is to route content, when the options allow it.
+    pub fn plain_routing(&self) -> Option<Routing> {
+        self.takes_plain_path().then(|| Routing {
+            merged: self.merged,
+            dropped: self.only.map(Stream::other),
+        })
+    }
+
+    /// Writes content that the plain path copied elsewhere, after the
+    /// content this printer has buffered.
+    pub fn write_plain(&mut self, stdout: &[u8], stderr: &[u8]) -> Result<(), Error> {
+        for (output, bytes) in [(&mut self.stdout, stdout), (&mut self.stderr, stderr)] {
+            if !bytes.is_empty() {
+                output.write_buffer()?;
+                output.writer.write_all(bytes).map_err(Error::Write)?;
+            }
         }
         Ok(())
+    }
+
+    /// Whether nothing asks for each line's time or a byte count, so that
+    /// plain CRI lines can be copied without parsing them into messages.
+    fn takes_plain_path(&self) -> bool {
+        self.format == Some(Format::Cri)
+            && !self.timestamps
+            && self.since.is_none()
+            && self.remaining.is_none()
     }
 
     /// Writes everything buffered and flushes both streams; `-f` calls this
@@ -215,13 +280,20 @@ impl<'w> Printer<'w> {
         self.flush()
     }
 
-    /// Writes a warning line among the stderr output.
+    /// Writes a warning line among the stderr output. With merged streams
+    /// the content so far is written first, so the warning shows where the
+    /// line it is about would be.
     pub fn warn(&mut self, message: &str) -> Result<(), Error> {
-        self.switch_to(Stream::Stderr)?;
+        if self.merged {
+            self.stdout.flush()?;
+        }
         let buffer = &mut self.stderr.buffer;
         buffer.extend_from_slice(b"crictl: warning: ");
         buffer.extend_from_slice(message.as_bytes());
         buffer.push(b'\n');
+        if self.merged {
+            self.stderr.flush()?;
+        }
         Ok(())
     }
 

@@ -12,7 +12,8 @@ use std::io;
 use std::os::unix::fs::FileExt;
 
 use super::Error;
-use super::printer::{LineOutcome, Printer};
+use super::parallel::{self, Parallel};
+use super::printer::Printer;
 
 /// Initial buffer size, and the maximum one read requests.
 const BUFFER_SIZE: usize = 256 * 1024;
@@ -46,17 +47,25 @@ pub struct LineReader {
     end: usize,
     /// `buffer[start..searched]` contains no newline.
     searched: usize,
+    /// Bytes the buffer starts with, and the most one read asks for.
+    read_size: usize,
 }
 
 impl LineReader {
     pub fn new(file: File, offset: u64) -> Self {
+        Self::with_read_size(file, offset, BUFFER_SIZE)
+    }
+
+    /// As [`LineReader::new`], reading up to `read_size` bytes at a time.
+    pub fn with_read_size(file: File, offset: u64, read_size: usize) -> Self {
         LineReader {
             file,
             base: offset,
-            buffer: vec![0; BUFFER_SIZE],
+            buffer: vec![0; read_size],
             start: 0,
             end: 0,
             searched: 0,
+            read_size,
         }
     }
 
@@ -99,6 +108,36 @@ impl LineReader {
         Ok(Next::Line(offset, &self.buffer[line_start..=newline]))
     }
 
+    /// Moves to `offset`, dropping the bytes held.
+    pub fn seek(&mut self, offset: u64) {
+        self.base = offset;
+        self.start = 0;
+        self.end = 0;
+        self.searched = 0;
+    }
+
+    /// Returns every complete line held, reading more of the file when
+    /// none is: one or more lines, each with its `\n`, starting at the
+    /// given file offset.
+    pub fn next_lines(&mut self) -> io::Result<Next<'_>> {
+        let first_length = match self.next_line()? {
+            Next::Line(_, line) => line.len(),
+            Next::End => return Ok(Next::End),
+            Next::Truncated { position, sample } => {
+                return Ok(Next::Truncated { position, sample });
+            }
+        };
+        // Reading may have moved the bytes held, so the line is found from
+        // where the reader is now.
+        let first_start = self.start - first_length;
+        if let Some(last) = memchr::memrchr(b'\n', &self.buffer[self.start..self.end]) {
+            self.start += last + 1;
+            self.searched = self.start;
+        }
+        let offset = self.base + first_start as u64;
+        Ok(Next::Line(offset, &self.buffer[first_start..self.start]))
+    }
+
     /// Reads more of the file after the bytes held, checking that the last
     /// bytes held are still in the file.
     fn fill(&mut self) -> io::Result<Fill> {
@@ -126,7 +165,7 @@ impl LineReader {
     /// Moves the unconsumed bytes, and the check bytes before them, to the
     /// front of the buffer, and grows it when a line fills it.
     fn make_room(&mut self) {
-        if self.buffer.len() - self.end >= BUFFER_SIZE / 4 {
+        if self.buffer.len() - self.end >= self.read_size / 4 {
             return;
         }
         let keep_from = self.start.saturating_sub(CHECK_BYTES);
@@ -137,7 +176,7 @@ impl LineReader {
             self.searched -= keep_from;
             self.end -= keep_from;
         }
-        if self.buffer.len() - self.end < BUFFER_SIZE / 4 {
+        if self.buffer.len() - self.end < self.read_size / 4 {
             let grown = self.buffer.len() * 2;
             self.buffer.resize(grown, 0);
         }
@@ -164,28 +203,47 @@ fn read_at_retrying(file: &File, buffer: &mut [u8], offset: u64) -> io::Result<u
 /// With `max_lines`, stops after that many lines parsed, which is how
 /// `--tail` leaves out lines written after it picked its start. A last line
 /// without `\n` is printed too unless the limit was reached first.
+///
+/// With `parallel`, a long plain read without a line limit is split among
+/// threads once the first lines have settled the file's format.
 pub fn read_to_end(
     reader: &mut LineReader,
     max_lines: Option<u64>,
+    parallel: Option<Parallel>,
     printer: &mut Printer<'_>,
     path: &str,
 ) -> Result<(), Error> {
-    let mut left = max_lines;
-    while left != Some(0) {
-        let next = reader.next_line().map_err(|source| Error::Read {
-            path: path.to_owned(),
-            source,
-        })?;
-        let Next::Line(offset, line) = next else {
+    let read_error = |source| Error::Read {
+        path: path.to_owned(),
+        source,
+    };
+    let mut left = max_lines.unwrap_or(u64::MAX);
+    let mut parallel = parallel.filter(|_| max_lines.is_none());
+    while left > 0 {
+        let next = reader.next_lines().map_err(read_error)?;
+        let Next::Line(offset, lines) = next else {
             break;
         };
-        match printer.line(line, offset)? {
-            LineOutcome::Parsed => left = left.map(|count| count - 1),
-            LineOutcome::Skipped => {}
-            LineOutcome::LimitReached => return printer.finish(),
+        let (parsed, limit_reached) = printer.lines(lines, offset, left)?;
+        if limit_reached {
+            return printer.finish();
+        }
+        left -= parsed;
+
+        if let Some(split) = parallel.take()
+            && let Some(routing) = printer.plain_routing()
+        {
+            let size = reader.file().metadata().map_err(read_error)?.len();
+            let begin = reader.consumed();
+            if size.saturating_sub(begin) >= split.min_bytes {
+                let range = (begin, size);
+                let end =
+                    parallel::print_range(reader.file(), range, split, routing, printer, path)?;
+                reader.seek(end);
+            }
         }
     }
-    if left != Some(0) && !reader.fragment().is_empty() {
+    if left > 0 && !reader.fragment().is_empty() {
         let offset = reader.consumed();
         printer.line(reader.fragment(), offset)?;
     }

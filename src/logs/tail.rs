@@ -85,7 +85,14 @@ fn previous_continues(
         .newline_before(line_start - 1)?
         .map_or(0, |nl| nl + 1);
     let length = line_start - previous_start;
-    let prefix = read_exact_at(file, previous_start, length.min(PREFIX_BYTES))?;
+    let prefix_length = length.min(PREFIX_BYTES);
+    // The line was just searched, so it is usually in the block held.
+    if let Some(prefix) = scanner.held(previous_start, prefix_length)
+        && prefix.first() != Some(&b'{')
+    {
+        return Ok(continues_on_next_line(prefix));
+    }
+    let prefix = read_exact_at(file, previous_start, prefix_length)?;
     if prefix.first() == Some(&b'{') {
         if length > MAX_JSON_LINE {
             return Ok(false);
@@ -140,6 +147,13 @@ impl<'a> BackwardScanner<'a> {
             }
             end = self.block_start;
         }
+    }
+
+    /// Returns the `length` bytes at `offset` when the block contains them.
+    fn held(&self, offset: u64, length: u64) -> Option<&[u8]> {
+        let start = usize::try_from(offset.checked_sub(self.block_start)?).ok()?;
+        let end = start.checked_add(usize::try_from(length).ok()?)?;
+        self.block.get(start..end)
     }
 
     fn load_block_ending_at(&mut self, end: u64) -> io::Result<()> {

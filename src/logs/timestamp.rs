@@ -298,6 +298,79 @@ fn parse_common(text: &[u8]) -> Option<(Timestamp, usize)> {
     Some((timestamp, length))
 }
 
+/// Returns the length of the timestamp that [`Timestamp::parse_prefix`]
+/// accepts at the start of `text`, without computing its value. The plain
+/// line path calls this for every line, so the shape containerd writes,
+/// `YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ`, is checked eight bytes at a time; any
+/// other text takes the general parser.
+pub fn common_length(text: &[u8]) -> Option<usize> {
+    if let Some(words) = text.get(..32)
+        && nano_utc_shape(words)
+    {
+        let digit = |index: usize| text[index] - b'0';
+        let month = digit(5) * 10 + digit(6);
+        let day = digit(8) * 10 + digit(9);
+        let hour = digit(11) * 10 + digit(12);
+        if (1..=12).contains(&month) && day >= 1 && hour <= 23 && digit(14) <= 5 && digit(17) <= 5 {
+            if day <= 28 {
+                return Some(NANO_UTC_LEN);
+            }
+            let year = u16::from(digit(0)) * 1000
+                + u16::from(digit(1)) * 100
+                + u16::from(digit(2)) * 10
+                + u16::from(digit(3));
+            return (day <= days_in_month(year, month)).then_some(NANO_UTC_LEN);
+        }
+        return None;
+    }
+    parse_common(text).map(|(_, length)| length)
+}
+
+/// Length of `YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ`.
+const NANO_UTC_LEN: usize = 30;
+
+/// Whether the first 30 of these 32 bytes have the digits and separators
+/// of `YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ`, field ranges aside.
+fn nano_utc_shape(bytes: &[u8]) -> bool {
+    // Per eight-byte word: which bytes must be digits, and the separators
+    // the other bytes must equal (little-endian, so byte 0 is lowest).
+    const DIGIT_MASKS: [u64; 4] = [
+        0x00ff_ff00_ffff_ffff,
+        0xffff_00ff_ff00_ffff,
+        0xffff_ffff_00ff_ff00,
+        0x0000_00ff_ffff_ffff,
+    ];
+    const SEPARATOR_MASKS: [u64; 4] = [
+        0xff00_00ff_0000_0000,
+        0x0000_ff00_00ff_0000,
+        0x0000_0000_ff00_00ff,
+        0x0000_ff00_0000_0000,
+    ];
+    const SEPARATORS: [u64; 4] = [
+        u64::from_le_bytes(*b"\0\0\0\0-\0\0-"),
+        u64::from_le_bytes(*b"\0\0T\0\0:\0\0"),
+        u64::from_le_bytes(*b":\0\0.\0\0\0\0"),
+        u64::from_le_bytes(*b"\0\0\0\0\0Z\0\0"),
+    ];
+    let mut bad = 0u64;
+    for (index, chunk) in bytes.chunks_exact(8).take(4).enumerate() {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        bad |= non_digits(word) & DIGIT_MASKS[index];
+        bad |= (word & SEPARATOR_MASKS[index]) ^ SEPARATORS[index];
+    }
+    bad == 0
+}
+
+/// Returns a word with the high bit set in each byte of `word` that is not
+/// an ASCII digit. Digits become 0 to 9 after the XOR; adding 0x76 to the
+/// low seven bits then reaches 0x80 only for larger values, and no byte
+/// carries into the next.
+fn non_digits(word: u64) -> u64 {
+    const LOW_SEVEN: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let value = word ^ 0x3030_3030_3030_3030;
+    (((value & LOW_SEVEN) + 0x7676_7676_7676_7676) | value) & !LOW_SEVEN
+}
+
 fn two_digits(tens: u8, ones: u8) -> Option<u32> {
     let (tens, ones) = (tens.wrapping_sub(b'0'), ones.wrapping_sub(b'0'));
     (tens < 10 && ones < 10).then(|| u32::from(tens) * 10 + u32::from(ones))
