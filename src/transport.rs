@@ -226,6 +226,152 @@ impl Connector {
         Ok(image_client(channel))
     }
 
+    /// Connects to both services. When both are the same explicit endpoint,
+    /// as they nearly always are, the socket is dialed once and the two
+    /// validation calls go out together instead of one after the other.
+    pub async fn runtime_and_image(&self) -> Result<(RuntimeClient, ImageClient), ConnectError> {
+        let endpoints = [
+            &self.settings.runtime_endpoint,
+            &self.settings.image_endpoint,
+        ];
+        if let Some((path, channel)) = self.dial_unopened(&endpoints).await {
+            self.channels.borrow_mut().push((path, channel));
+            let (runtime, image) = tokio::join!(self.runtime(), self.image());
+            return Ok((runtime?, image?));
+        }
+        Ok((self.runtime().await?, self.image().await?))
+    }
+
+    /// Connects to the runtime service and makes `first`, a call that
+    /// changes nothing, alongside the validation call, so that the two share
+    /// one round trip. When the validation fails, connecting starts over the
+    /// usual way, with its retries and errors, and `first` is made again.
+    pub async fn runtime_then<T, F, Fut>(
+        &self,
+        first: F,
+    ) -> crate::error::Result<(RuntimeClient, T)>
+    where
+        F: Fn(RuntimeClient) -> Fut,
+        Fut: Future<Output = crate::error::Result<T>>,
+    {
+        let endpoint = &self.settings.runtime_endpoint;
+        if let Some((path, channel)) = self.dial_unopened(&[endpoint]).await {
+            let client = runtime_client(channel.clone());
+            let (valid, result) = tokio::join!(
+                self.validates(&channel, &[Api::Runtime]),
+                first(client.clone())
+            );
+            if valid {
+                self.channels.borrow_mut().push((path, channel));
+                return Ok((client, result?));
+            }
+        }
+        let client = self.runtime().await?;
+        let result = first(client.clone()).await?;
+        Ok((client, result))
+    }
+
+    /// As [`Connector::runtime_then`], for the image service.
+    pub async fn image_then<T, F, Fut>(&self, first: F) -> crate::error::Result<(ImageClient, T)>
+    where
+        F: Fn(ImageClient) -> Fut,
+        Fut: Future<Output = crate::error::Result<T>>,
+    {
+        let endpoint = &self.settings.image_endpoint;
+        if let Some((path, channel)) = self.dial_unopened(&[endpoint]).await {
+            let client = image_client(channel.clone());
+            let (valid, result) = tokio::join!(
+                self.validates(&channel, &[Api::Image]),
+                first(client.clone())
+            );
+            if valid {
+                self.channels.borrow_mut().push((path, channel));
+                return Ok((client, result?));
+            }
+        }
+        let client = self.image().await?;
+        let result = first(client.clone()).await?;
+        Ok((client, result))
+    }
+
+    /// As [`Connector::runtime_then`], for both services, whose validation
+    /// calls go out together when they share an endpoint.
+    pub async fn both_then<T, F, Fut>(
+        &self,
+        first: F,
+    ) -> crate::error::Result<(RuntimeClient, ImageClient, T)>
+    where
+        F: Fn(RuntimeClient, ImageClient) -> Fut,
+        Fut: Future<Output = crate::error::Result<T>>,
+    {
+        let endpoints = [
+            &self.settings.runtime_endpoint,
+            &self.settings.image_endpoint,
+        ];
+        if let Some((path, channel)) = self.dial_unopened(&endpoints).await {
+            let (runtime, image) = (
+                runtime_client(channel.clone()),
+                image_client(channel.clone()),
+            );
+            let (valid, result) = tokio::join!(
+                self.validates(&channel, &[Api::Runtime, Api::Image]),
+                first(runtime.clone(), image.clone())
+            );
+            if valid {
+                self.channels.borrow_mut().push((path, channel));
+                return Ok((runtime, image, result?));
+            }
+        }
+        let (runtime, image) = self.runtime_and_image().await?;
+        let result = first(runtime.clone(), image.clone()).await?;
+        Ok((runtime, image, result))
+    }
+
+    /// Dials the socket of `endpoints` when they are all the same explicit
+    /// endpoint and no channel is open on it yet. `None` leaves connecting
+    /// to the usual path, which reports what failed.
+    async fn dial_unopened(&self, endpoints: &[&Endpoint]) -> Option<(PathBuf, Channel)> {
+        let mut paths = endpoints.iter().map(|endpoint| match endpoint {
+            Endpoint::Explicit(address) => endpoint::socket_path(address).ok(),
+            Endpoint::Probe => None,
+        });
+        let path = paths.next()??;
+        if !paths.all(|other| other.as_ref() == Some(&path)) || self.open_channel(&path).is_some() {
+            return None;
+        }
+        let channel = tokio::time::timeout(self.settings.timeout, dial(&path))
+            .await
+            .ok()?
+            .ok()?;
+        Some((path, channel))
+    }
+
+    /// Makes the validation calls of `apis` on `channel` at the same time,
+    /// returning whether all succeeded within the timeout.
+    async fn validates(&self, channel: &Channel, apis: &[Api]) -> bool {
+        let timeout = self.settings.timeout;
+        let call = |index: usize| async move {
+            match apis.get(index) {
+                Some(api) => validation_call(channel, *api, timeout).await,
+                None => Ok(()),
+            }
+        };
+        let both = async { tokio::join!(call(0), call(1)) };
+        matches!(
+            tokio::time::timeout(timeout, both).await,
+            Ok((Ok(()), Ok(())))
+        )
+    }
+
+    /// Returns the channel already open on the socket at `path`.
+    fn open_channel(&self, path: &Path) -> Option<Channel> {
+        self.channels
+            .borrow()
+            .iter()
+            .find(|(open, _)| open == path)
+            .map(|(_, channel)| channel.clone())
+    }
+
     async fn open(
         &self,
         endpoint: &Endpoint,
@@ -314,18 +460,17 @@ impl Connector {
         timeout: Duration,
     ) -> Result<Channel, ConnectError> {
         let path = endpoint::socket_path(address)?;
-        let open = self
-            .channels
-            .borrow()
-            .iter()
-            .find(|(open, _)| *open == path)
-            .map(|(_, channel)| channel.clone());
-        let channel = check(address, &path, open, api, timeout).await?;
+        let result = check(address, &path, self.open_channel(&path), api, timeout).await;
         let mut channels = self.channels.borrow_mut();
-        if !channels.iter().any(|(open, _)| *open == path) {
-            channels.push((path, channel.clone()));
+        match &result {
+            Ok(channel) if !channels.iter().any(|(open, _)| *open == path) => {
+                channels.push((path, channel.clone()));
+            }
+            Ok(_) => {}
+            // A retry dials again rather than reuse a connection that failed.
+            Err(_) => channels.retain(|(open, _)| *open != path),
         }
-        Ok(channel)
+        result
     }
 }
 
@@ -347,30 +492,22 @@ async fn check(
                 source,
             })?,
         };
-        let check = match api {
-            Api::Runtime => runtime_client(channel.clone())
-                .version(request(cri::VersionRequest::default(), Some(timeout)))
-                .await
-                .map(drop),
-            Api::Image => image_client(channel.clone())
-                .image_fs_info(request(cri::ImageFsInfoRequest::default(), Some(timeout)))
-                .await
-                .map(drop),
-        };
-        check.map_err(|status| {
-            if expired_locally(&status) {
-                ConnectError::TimedOut {
-                    endpoint: address.to_owned(),
-                    timeout,
+        validation_call(&channel, api, timeout)
+            .await
+            .map_err(|status| {
+                if expired_locally(&status) {
+                    ConnectError::TimedOut {
+                        endpoint: address.to_owned(),
+                        timeout,
+                    }
+                } else {
+                    ConnectError::Validate {
+                        endpoint: address.to_owned(),
+                        api,
+                        status,
+                    }
                 }
-            } else {
-                ConnectError::Validate {
-                    endpoint: address.to_owned(),
-                    api,
-                    status,
-                }
-            }
-        })?;
+            })?;
         Ok(channel)
     };
     tokio::time::timeout(timeout, attempt)
@@ -381,6 +518,25 @@ async fn check(
                 timeout,
             })
         })
+}
+
+/// Makes the call crictl makes to check a service: `Version` for the
+/// runtime, `ImageFsInfo` for images.
+async fn validation_call(
+    channel: &Channel,
+    api: Api,
+    timeout: Duration,
+) -> Result<(), tonic::Status> {
+    match api {
+        Api::Runtime => runtime_client(channel.clone())
+            .version(request(cri::VersionRequest::default(), Some(timeout)))
+            .await
+            .map(drop),
+        Api::Image => image_client(channel.clone())
+            .image_fs_info(request(cri::ImageFsInfoRequest::default(), Some(timeout)))
+            .await
+            .map(drop),
+    }
 }
 
 /// Opens an HTTP/2 channel over the Unix socket at `path`.

@@ -50,8 +50,13 @@ fn version_unavailable_fails_once() {
         .stderr_contains("runtime is shutting down")
         .run();
     assert_eq!(outcome.stderr_lines().len(), 1, "{}", outcome.report());
-    // A config file is loaded, so retries are off and the check runs once.
-    assert_eq!(fake.calls(), calls(&["Version "]));
+    // The check and the version call go out together. When the check fails,
+    // it is made again the usual way, which reports the error; a config file
+    // is loaded, so retries are off and that happens once.
+    assert_eq!(
+        fake.calls(),
+        calls(&["Version ", "Version version: \"v1\"", "Version "])
+    );
 }
 
 #[test]

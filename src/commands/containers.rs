@@ -99,10 +99,14 @@ pub struct PsArgs {
 pub async fn ps(args: PsArgs, context: &mut Context<'_>) -> Result<()> {
     let format = Format::parse(&args.output, &[Format::Table, Format::Json, Format::Yaml])?;
     let selection = Selection::new(&args.id, &args.filter)?;
-    let mut runtime = context.connector.runtime().await?;
-    let mut image = context.connector.image().await?;
     let timeout = context.timeout();
-    let containers = selection.list(&mut runtime, &mut image, timeout).await?;
+    let selection = &selection;
+    let (_, mut image, containers) = context
+        .connector
+        .both_then(|mut runtime, mut image| async move {
+            selection.list(&mut runtime, &mut image, timeout).await
+        })
+        .await?;
 
     match format {
         Format::Json | Format::Yaml => {
@@ -463,8 +467,7 @@ pub async fn inspect(args: InspectArgs, context: &mut Context<'_>) -> Result<()>
         ],
     )?;
     let selection = Selection::new("", &args.filter)?;
-    let mut runtime = context.connector.runtime().await?;
-    let mut image = context.connector.image().await?;
+    let (mut runtime, mut image) = context.connector.runtime_and_image().await?;
     let timeout = context.timeout();
 
     let ids = if args.ids.is_empty() {

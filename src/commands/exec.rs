@@ -190,8 +190,7 @@ pub async fn exec(args: ExecArgs, context: &mut Context<'_>) -> Result<()> {
         crate::diag::warn("--ignore-errors is set: the command's failures are not reported");
     }
 
-    let mut runtime = context.connector.runtime().await?;
-    let mut image = context.connector.image().await?;
+    let (mut runtime, mut image) = context.connector.runtime_and_image().await?;
     let timeout = context.timeout();
     let ids = match &selection {
         Some(selection) => {

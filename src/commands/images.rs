@@ -66,15 +66,12 @@ pub async fn images(args: ImagesArgs, context: &mut Context<'_>) -> Result<()> {
         .reference
         .as_deref()
         .map(reference::RequestedImage::parse);
-    let mut client = context.connector.image().await?;
     let timeout = context.timeout();
-
-    let mut images = list_sorted(
-        &mut client,
-        args.reference.as_deref().unwrap_or(""),
-        timeout,
-    )
-    .await?;
+    let reference = args.reference.as_deref().unwrap_or("");
+    let (_, mut images) = context
+        .connector
+        .image_then(|mut client| async move { list_sorted(&mut client, reference, timeout).await })
+        .await?;
     if let Some(requested) = &requested {
         images.retain(|image| requested.matches_image(image));
     }

@@ -15,19 +15,23 @@ pub struct VersionArgs {}
 
 /// Prints the runtime's name and version, and the CRI version it speaks.
 pub async fn version(_args: VersionArgs, context: &mut Context<'_>) -> Result<()> {
-    let mut client = context.connector.runtime().await?;
     let timeout = context.timeout();
-    let reply = call(
-        timeout,
-        client.version(request(
-            cri::VersionRequest {
-                version: "v1".to_owned(),
-            },
-            timeout,
-        )),
-    )
-    .await
-    .map_err(|status| Error::rpc("getting the runtime version", status))?;
+    let (_, reply) = context
+        .connector
+        .runtime_then(|mut client| async move {
+            call(
+                timeout,
+                client.version(request(
+                    cri::VersionRequest {
+                        version: "v1".to_owned(),
+                    },
+                    timeout,
+                )),
+            )
+            .await
+            .map_err(|status| Error::rpc("getting the runtime version", status))
+        })
+        .await?;
 
     let missing: Vec<&str> = [
         ("Version", &reply.version),

@@ -85,12 +85,23 @@ pub async fn logs(args: LogsArgs, context: &mut Context<'_>) -> Result<()> {
     };
     let options = options_from(&args)?;
 
-    let mut client = context.connector.runtime().await?;
     let timeout = context.timeout();
-    if args.reopen {
+    let (client, status) = if args.reopen {
+        // Reopening changes the runtime's state, so it waits for the
+        // connection check.
+        let mut client = context.connector.runtime().await?;
         reopen(&mut client, &id, timeout).await?;
-    }
-    let status = container_status(&mut client, &id, timeout).await?;
+        let status = container_status(&mut client, &id, timeout).await?;
+        (client, status)
+    } else {
+        let id = id.as_str();
+        context
+            .connector
+            .runtime_then(
+                |mut client| async move { container_status(&mut client, id, timeout).await },
+            )
+            .await?
+    };
     let path = log_path(&status, &id, args.previous)?;
 
     let mut state = RuntimeState {

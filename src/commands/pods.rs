@@ -80,8 +80,12 @@ pub struct PodsArgs {
 pub async fn pods(args: PodsArgs, context: &mut Context<'_>) -> Result<()> {
     let format = Format::parse(&args.output, &[Format::Table, Format::Json, Format::Yaml])?;
     let selection = Selection::new(&args.id, &args.filter)?;
-    let mut client = context.connector.runtime().await?;
-    let pods = selection.list(&mut client, context.timeout()).await?;
+    let timeout = context.timeout();
+    let selection = &selection;
+    let (_, pods) = context
+        .connector
+        .runtime_then(|mut client| async move { selection.list(&mut client, timeout).await })
+        .await?;
 
     match format {
         Format::Json | Format::Yaml => {
