@@ -234,8 +234,9 @@ impl Connector {
             &self.settings.runtime_endpoint,
             &self.settings.image_endpoint,
         ];
-        if let Some((path, channel)) = self.dial_unopened(&endpoints).await {
-            self.channels.borrow_mut().push((path, channel));
+        // When dialing fails, the usual path below dials again and reports it.
+        if let Some(open) = self.dial_unopened(&endpoints).await {
+            self.channels.borrow_mut().push((open.path, open.channel));
             let (runtime, image) = tokio::join!(self.runtime(), self.image());
             return Ok((runtime?, image?));
         }
@@ -244,8 +245,8 @@ impl Connector {
 
     /// Connects to the runtime service and makes `first`, a call that
     /// changes nothing, alongside the validation call, so that the two share
-    /// one round trip. When the validation fails, connecting starts over the
-    /// usual way, with its retries and errors, and `first` is made again.
+    /// one round trip. When the validation fails in a way retries may mend,
+    /// connecting starts over the usual way and `first` is made again.
     pub async fn runtime_then<T, F, Fut>(
         &self,
         first: F,
@@ -255,14 +256,13 @@ impl Connector {
         Fut: Future<Output = crate::error::Result<T>>,
     {
         let endpoint = &self.settings.runtime_endpoint;
-        if let Some((path, channel)) = self.dial_unopened(&[endpoint]).await {
-            let client = runtime_client(channel.clone());
-            let (valid, result) = tokio::join!(
-                self.validates(&channel, &[Api::Runtime]),
+        if let Some(open) = self.dial_unopened(&[endpoint]).await {
+            let client = runtime_client(open.channel.clone());
+            let (checked, result) = tokio::join!(
+                self.check_all(&open, &[Api::Runtime]),
                 first(client.clone())
             );
-            if valid {
-                self.channels.borrow_mut().push((path, channel));
+            if self.keep_or_fail(open, checked)? {
                 return Ok((client, result?));
             }
         }
@@ -278,14 +278,11 @@ impl Connector {
         Fut: Future<Output = crate::error::Result<T>>,
     {
         let endpoint = &self.settings.image_endpoint;
-        if let Some((path, channel)) = self.dial_unopened(&[endpoint]).await {
-            let client = image_client(channel.clone());
-            let (valid, result) = tokio::join!(
-                self.validates(&channel, &[Api::Image]),
-                first(client.clone())
-            );
-            if valid {
-                self.channels.borrow_mut().push((path, channel));
+        if let Some(open) = self.dial_unopened(&[endpoint]).await {
+            let client = image_client(open.channel.clone());
+            let (checked, result) =
+                tokio::join!(self.check_all(&open, &[Api::Image]), first(client.clone()));
+            if self.keep_or_fail(open, checked)? {
                 return Ok((client, result?));
             }
         }
@@ -308,17 +305,14 @@ impl Connector {
             &self.settings.runtime_endpoint,
             &self.settings.image_endpoint,
         ];
-        if let Some((path, channel)) = self.dial_unopened(&endpoints).await {
-            let (runtime, image) = (
-                runtime_client(channel.clone()),
-                image_client(channel.clone()),
-            );
-            let (valid, result) = tokio::join!(
-                self.validates(&channel, &[Api::Runtime, Api::Image]),
+        if let Some(open) = self.dial_unopened(&endpoints).await {
+            let runtime = runtime_client(open.channel.clone());
+            let image = image_client(open.channel.clone());
+            let (checked, result) = tokio::join!(
+                self.check_all(&open, &[Api::Runtime, Api::Image]),
                 first(runtime.clone(), image.clone())
             );
-            if valid {
-                self.channels.borrow_mut().push((path, channel));
+            if self.keep_or_fail(open, checked)? {
                 return Ok((runtime, image, result?));
             }
         }
@@ -330,37 +324,66 @@ impl Connector {
     /// Dials the socket of `endpoints` when they are all the same explicit
     /// endpoint and no channel is open on it yet. `None` leaves connecting
     /// to the usual path, which reports what failed.
-    async fn dial_unopened(&self, endpoints: &[&Endpoint]) -> Option<(PathBuf, Channel)> {
-        let mut paths = endpoints.iter().map(|endpoint| match endpoint {
-            Endpoint::Explicit(address) => endpoint::socket_path(address).ok(),
+    async fn dial_unopened(&self, endpoints: &[&Endpoint]) -> Option<Unchecked> {
+        let mut addresses = endpoints.iter().map(|endpoint| match endpoint {
+            Endpoint::Explicit(address) => Some(address),
             Endpoint::Probe => None,
         });
-        let path = paths.next()??;
-        if !paths.all(|other| other.as_ref() == Some(&path)) || self.open_channel(&path).is_some() {
+        let address = addresses.next()??;
+        let path = endpoint::socket_path(address).ok()?;
+        let same = |other: Option<&String>| {
+            other.and_then(|other| endpoint::socket_path(other).ok()) == Some(path.clone())
+        };
+        if !addresses.all(same) || self.open_channel(&path).is_some() {
             return None;
         }
         let channel = tokio::time::timeout(self.settings.timeout, dial(&path))
             .await
             .ok()?
             .ok()?;
-        Some((path, channel))
+        Some(Unchecked {
+            address: address.clone(),
+            path,
+            channel,
+        })
     }
 
-    /// Makes the validation calls of `apis` on `channel` at the same time,
-    /// returning whether all succeeded within the timeout.
-    async fn validates(&self, channel: &Channel, apis: &[Api]) -> bool {
+    /// Makes the validation calls of `apis` on a new channel at the same
+    /// time. The first failure in the order of `apis` is returned, as
+    /// checking one after the other would find it.
+    async fn check_all(&self, open: &Unchecked, apis: &[Api]) -> Result<(), ConnectError> {
         let timeout = self.settings.timeout;
-        let call = |index: usize| async move {
+        let one = |index: usize| async move {
             match apis.get(index) {
-                Some(api) => validation_call(channel, *api, timeout).await,
+                Some(api) => {
+                    let channel = Some(open.channel.clone());
+                    check(&open.address, &open.path, channel, *api, timeout)
+                        .await
+                        .map(drop)
+                }
                 None => Ok(()),
             }
         };
-        let both = async { tokio::join!(call(0), call(1)) };
-        matches!(
-            tokio::time::timeout(timeout, both).await,
-            Ok((Ok(()), Ok(())))
-        )
+        let (first, second) = tokio::join!(one(0), one(1));
+        first.and(second)
+    }
+
+    /// Keeps a channel whose checks passed and returns `true`. A failure
+    /// that retries could not mend is returned as the error. Otherwise
+    /// `false` sends the caller down the usual path, which retries.
+    fn keep_or_fail(
+        &self,
+        open: Unchecked,
+        checked: Result<(), ConnectError>,
+    ) -> Result<bool, ConnectError> {
+        match checked {
+            Ok(()) => {
+                self.channels.borrow_mut().push((open.path, open.channel));
+                Ok(true)
+            }
+            Err(error) if self.settings.max_retries == 0 || !error.may_pass() => Err(error),
+            Err(_) => Ok(false),
+        }
     }
 
     /// Returns the channel already open on the socket at `path`.
@@ -518,6 +541,13 @@ async fn check(
                 timeout,
             })
         })
+}
+
+/// A channel dialed for an explicit endpoint, not yet checked.
+struct Unchecked {
+    address: String,
+    path: PathBuf,
+    channel: Channel,
 }
 
 /// Makes the call crictl makes to check a service: `Version` for the

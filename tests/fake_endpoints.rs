@@ -161,6 +161,11 @@ fn connect_timeout_bounded() {
         outcome.report()
     );
     assert_eq!(outcome.stderr_lines().len(), 1, "{}", outcome.report());
+    // One check, sent with the version call: the timeout is waited out once.
+    assert_eq!(
+        fake.calls(),
+        calls(&["Version ", "Version version: \"v1\""])
+    );
 }
 
 #[test]
