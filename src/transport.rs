@@ -255,20 +255,7 @@ impl Connector {
         F: Fn(RuntimeClient) -> Fut,
         Fut: Future<Output = crate::error::Result<T>>,
     {
-        let endpoint = &self.settings.runtime_endpoint;
-        if let Some(open) = self.dial_unopened(&[endpoint]).await {
-            let client = runtime_client(open.channel.clone());
-            let (checked, result) = tokio::join!(
-                self.check_all(&open, &[Api::Runtime]),
-                first(client.clone())
-            );
-            if self.keep_or_fail(open, checked)? {
-                return Ok((client, result?));
-            }
-        }
-        let client = self.runtime().await?;
-        let result = first(client.clone()).await?;
-        Ok((client, result))
+        self.service_then(Api::Runtime, runtime_client, first).await
     }
 
     /// As [`Connector::runtime_then`], for the image service.
@@ -277,18 +264,38 @@ impl Connector {
         F: Fn(ImageClient) -> Fut,
         Fut: Future<Output = crate::error::Result<T>>,
     {
-        let endpoint = &self.settings.image_endpoint;
+        self.service_then(Api::Image, image_client, first).await
+    }
+
+    /// Does the work of [`Connector::runtime_then`] for either service,
+    /// with `client` making its client from a channel.
+    async fn service_then<C, T, F, Fut>(
+        &self,
+        api: Api,
+        client: fn(Channel) -> C,
+        first: F,
+    ) -> crate::error::Result<(C, T)>
+    where
+        C: Clone,
+        F: Fn(C) -> Fut,
+        Fut: Future<Output = crate::error::Result<T>>,
+    {
+        let endpoint = match api {
+            Api::Runtime => &self.settings.runtime_endpoint,
+            Api::Image => &self.settings.image_endpoint,
+        };
         if let Some(open) = self.dial_unopened(&[endpoint]).await {
-            let client = image_client(open.channel.clone());
+            let service = client(open.channel.clone());
+            let apis = [api];
             let (checked, result) =
-                tokio::join!(self.check_all(&open, &[Api::Image]), first(client.clone()));
+                tokio::join!(self.check_all(&open, &apis), first(service.clone()));
             if self.keep_or_fail(open, checked)? {
-                return Ok((client, result?));
+                return Ok((service, result?));
             }
         }
-        let client = self.image().await?;
-        let result = first(client.clone()).await?;
-        Ok((client, result))
+        let service = client(self.open(endpoint, api, self.settings.timeout).await?);
+        let result = first(service.clone()).await?;
+        Ok((service, result))
     }
 
     /// As [`Connector::runtime_then`], for both services, whose validation
