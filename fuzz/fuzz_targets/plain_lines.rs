@@ -1,0 +1,35 @@
+//! Feeds arbitrary bytes, after a valid first line, to the plain-line fast
+//! path, and checks every line it takes against the general CRI parser:
+//! same stream, same fragment flag, same content.
+#![no_main]
+
+use crictl_rs::logs::parse::{Stream, parse_cri};
+use crictl_rs::logs::plain::{Sinks, copy_contents};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+    let mut sinks = Sinks {
+        stdout: &mut stdout,
+        stderr: &mut stderr,
+        merged: false,
+        dropped: None,
+    };
+    let copied = copy_contents(data, u64::MAX, &mut sinks, usize::MAX);
+    let taken = &data[..copied.consumed];
+
+    let (mut expected_stdout, mut expected_stderr) = (Vec::new(), Vec::new());
+    let mut lines = 0;
+    for line in taken.split_inclusive(|&byte| byte == b'\n') {
+        let message = parse_cri(line).expect("a line the fast path took parses");
+        match message.stream {
+            Ok(Stream::Stdout) => expected_stdout.extend_from_slice(&message.content),
+            Ok(Stream::Stderr) => expected_stderr.extend_from_slice(&message.content),
+            Err(_) => panic!("a CRI line has a known stream"),
+        }
+        lines += 1;
+    }
+    assert_eq!(lines, copied.lines);
+    assert_eq!(stdout, expected_stdout);
+    assert_eq!(stderr, expected_stderr);
+});
