@@ -95,13 +95,18 @@ fn fixture_tail_zero() {
     );
 }
 
+// crictl takes the format from the first line it reads, so it fails here
+// when the tail starts on the garbage line. The file's first line decides
+// here, and the garbage line is skipped with a warning.
 #[test]
-fn fixture_tail_five_hits_garbage() {
-    let result = read_result(NGINX_FIXTURE, &tail(5));
+fn fixture_tail_five_skips_garbage() {
+    let (stdout, stderr) = read(NGINX_FIXTURE, &tail(5));
+    assert_eq!(stdout, "tz line\nline with extended tag\n\n");
     assert!(
-        matches!(result, Err(Error::UnsupportedFormat { .. })),
-        "{result:?}"
+        stderr.starts_with("crictl: warning: skipped the line at byte 202 of "),
+        "{stderr}"
     );
+    assert!(stderr.ends_with("\nerr two\n"), "{stderr}");
 }
 
 #[test]
@@ -384,4 +389,44 @@ fn missing_file_reported() {
         &Options::default(),
     );
     assert!(matches!(result, Err(Error::Resolve { .. })), "{result:?}");
+}
+
+/// A file whose last lines include one in neither format, and a last line
+/// still being written.
+const BAD_LINE_FIXTURE: &str = "2026-01-01T00:00:00Z stdout F one\n\
+garbage\n\
+2026-01-01T00:00:01Z stdout F two\n\
+2026-01-01T00:00:02Z stdout F being-written";
+
+#[test]
+fn tail_starting_on_bad_line_uses_first_line_format() {
+    let (stdout, stderr) = read(BAD_LINE_FIXTURE, &tail(2));
+    assert_eq!(stdout, "two\n");
+    assert!(stderr.contains("skipped the line at byte 34"), "{stderr}");
+}
+
+#[test]
+fn tail_counts_bad_lines_and_leaves_out_unterminated_line() {
+    let (stdout, _) = read(BAD_LINE_FIXTURE, &tail(3));
+    assert_eq!(stdout, "one\ntwo\n");
+}
+
+#[test]
+fn merged_warning_after_unterminated_line_starts_a_line() {
+    let mut log = String::new();
+    for _ in 0..4 {
+        log.push_str("garbage\n");
+    }
+    log.insert_str(0, "2026-01-01T00:00:00Z stdout F first\n");
+    log.push_str("2026-01-01T00:00:01Z stdout F last");
+    let options = Options {
+        merge_streams: true,
+        ..Options::default()
+    };
+    let (stdout, stderr) = read(&log, &options);
+    assert_eq!(stdout, "first\nlast");
+    assert!(
+        stderr.contains("\ncrictl: warning: skipped 4 lines"),
+        "{stderr}"
+    );
 }

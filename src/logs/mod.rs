@@ -152,6 +152,13 @@ pub async fn print_log<S: ContainerState>(
         None => (0, None),
     };
     let mut printer = Printer::new(options, &name, stdout, stderr);
+    if offset > 0
+        && let Some(format) = format_at_start(&file)
+    {
+        // `--tail` may start on a line of neither format; the file's first
+        // line decides, as it does for a whole read.
+        printer.assume_format(format);
+    }
     if options.follow {
         return follow::follow(&resolved, file, offset, &mut printer, state, stop).await;
     }
@@ -163,6 +170,18 @@ pub async fn print_log<S: ContainerState>(
         &mut printer,
         &name,
     )
+}
+
+/// Detects the format from the first line of the file that is not blank,
+/// looking at its first 64 KiB.
+fn format_at_start(file: &File) -> Option<parse::Format> {
+    use std::os::unix::fs::FileExt;
+    let mut head = vec![0; 64 * 1024];
+    let length = file.read_at(&mut head, 0).ok()?;
+    head[..length]
+        .split_inclusive(|&byte| byte == b'\n')
+        .find(|line| !parse::is_blank(line))
+        .and_then(parse::Format::detect)
 }
 
 /// Builds the path of the log of the container's previous instance. Its

@@ -74,6 +74,8 @@ pub enum ParseError {
     MissingStream,
     #[error("invalid stream {0:?}: expected stdout or stderr")]
     Stream(String),
+    #[error("no space after the tags")]
+    MissingTags,
     #[error("invalid Docker JSON log line: {0}")]
     Json(&'static str),
 }
@@ -132,6 +134,11 @@ pub fn parse_cri(line: &[u8]) -> Result<Message<'_>, ParseError> {
     let (tags, after_tags) = split_word(rest);
     let partial = is_partial_tag(tags);
     let Some(content) = after_tags else {
+        // Only a line that ends right after its tags is an empty message:
+        // other whitespace there leaves no place where the content starts.
+        if tags.iter().any(u8::is_ascii_whitespace) {
+            return Err(ParseError::MissingTags);
+        }
         return Ok(empty_message(timestamp, stream, partial, line));
     };
     let content = if partial {
@@ -272,6 +279,12 @@ mod tests {
     fn partial_tag_without_space_is_empty() {
         let parsed = content("2022-05-21T21:41:38Z stderr P\n");
         assert_eq!(parsed, Ok((Stream::Stderr, true, String::new())));
+    }
+
+    #[test]
+    fn whitespace_after_tag_rejected() {
+        let parsed = content("2022-05-21T21:41:38Z stdout F\ttab\n");
+        assert_eq!(parsed, Err(ParseError::MissingTags));
     }
 
     #[test]

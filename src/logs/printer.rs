@@ -38,6 +38,8 @@ pub enum LineOutcome {
 struct Output<'w> {
     writer: &'w mut dyn Write,
     buffer: Vec<u8>,
+    /// Whether the last byte written was `\n`, or nothing was written.
+    at_line_start: bool,
 }
 
 impl Output<'_> {
@@ -45,9 +47,18 @@ impl Output<'_> {
         if self.buffer.is_empty() {
             return Ok(());
         }
-        let result = self.writer.write_all(&self.buffer);
-        self.buffer.clear();
-        result.map_err(Error::Write)
+        let mut buffer = std::mem::take(&mut self.buffer);
+        let result = self.write_direct(&buffer);
+        buffer.clear();
+        self.buffer = buffer;
+        result
+    }
+
+    fn write_direct(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        if let Some(&last) = bytes.last() {
+            self.at_line_start = last == b'\n';
+        }
+        self.writer.write_all(bytes).map_err(Error::Write)
     }
 
     fn flush(&mut self) -> Result<(), Error> {
@@ -87,6 +98,7 @@ impl<'w> Printer<'w> {
         let output = |writer| Output {
             writer,
             buffer: Vec::with_capacity(FLUSH_AT + 64 * 1024),
+            at_line_start: true,
         };
         Printer {
             stdout: output(stdout),
@@ -184,9 +196,9 @@ impl<'w> Printer<'w> {
     }
 
     /// Handles a run of complete lines, each ending with `\n`, that starts
-    /// at byte `offset` of the file, stopping after `max_lines` parsed lines.
-    /// Returns how many lines parsed, and whether `--limit-bytes` was used
-    /// up. Lines of the plain shape take the fast path when the options
+    /// at byte `offset` of the file, stopping after `max_lines` lines.
+    /// Returns how many lines were handled, and whether `--limit-bytes` was
+    /// used up. Lines of the plain shape take the fast path when the options
     /// allow it; the others go through [`Printer::line`].
     pub fn lines(
         &mut self,
@@ -221,11 +233,11 @@ impl<'w> Printer<'w> {
                 }
             }
             let end = memchr::memchr(b'\n', &lines[done..]).map_or(lines.len(), |at| done + at + 1);
-            match self.line(&lines[done..end], offset + done as u64)? {
-                LineOutcome::Parsed => parsed += 1,
-                LineOutcome::Skipped => {}
-                LineOutcome::LimitReached => return Ok((parsed + 1, true)),
+            // Every line counts, skipped ones too, as `--tail` counted them.
+            if self.line(&lines[done..end], offset + done as u64)? == LineOutcome::LimitReached {
+                return Ok((parsed + 1, true));
             }
+            parsed += 1;
             done = end;
         }
         Ok((parsed, false))
@@ -245,10 +257,16 @@ impl<'w> Printer<'w> {
         for (output, bytes) in [(&mut self.stdout, stdout), (&mut self.stderr, stderr)] {
             if !bytes.is_empty() {
                 output.write_buffer()?;
-                output.writer.write_all(bytes).map_err(Error::Write)?;
+                output.write_direct(bytes)?;
             }
         }
         Ok(())
+    }
+
+    /// Takes the file's format from elsewhere (its first line), for a read
+    /// that starts in the middle of the file.
+    pub fn assume_format(&mut self, format: Format) {
+        self.format = Some(format);
     }
 
     /// Whether nothing asks for each line's time or a byte count, so that
@@ -284,10 +302,16 @@ impl<'w> Printer<'w> {
     /// the content so far is written first, so the warning shows where the
     /// line it is about would be.
     pub fn warn(&mut self, message: &str) -> Result<(), Error> {
+        let mut own_line = false;
         if self.merged {
             self.stdout.flush()?;
+            // After an unterminated last line, the warning starts a line.
+            own_line = !self.stdout.at_line_start;
         }
         let buffer = &mut self.stderr.buffer;
+        if own_line {
+            buffer.push(b'\n');
+        }
         buffer.extend_from_slice(b"crictl: warning: ");
         buffer.extend_from_slice(message.as_bytes());
         buffer.push(b'\n');

@@ -220,9 +220,17 @@ pub fn read_to_end(
     let mut left = max_lines.unwrap_or(u64::MAX);
     let mut parallel = parallel.filter(|_| max_lines.is_none());
     while left > 0 {
-        let next = reader.next_lines().map_err(read_error)?;
-        let Next::Line(offset, lines) = next else {
-            break;
+        let (offset, lines) = match reader.next_lines().map_err(read_error)? {
+            Next::Line(offset, lines) => (offset, lines),
+            Next::End => break,
+            Next::Truncated { .. } => {
+                // What the reader holds may be from the old content, so it
+                // is not printed as a last line.
+                printer.warn(&format!(
+                    "{path} was truncated while it was read; the rest of it is not printed"
+                ))?;
+                return printer.finish();
+            }
         };
         let (parsed, limit_reached) = printer.lines(lines, offset, left)?;
         if limit_reached {
@@ -332,6 +340,34 @@ mod tests {
             reader.next_line(),
             Ok(Next::Truncated { position: 8, .. })
         ));
+    }
+
+    #[test]
+    fn truncation_while_reading_prints_no_fragment() {
+        use crate::logs::Options;
+        let content: String = (0..20)
+            .map(|n| format!("2026-01-01T00:00:00Z stdout F line {n:02}\n"))
+            .collect();
+        let (file, _) = reader_over(content.as_bytes(), 0);
+        let mut reader = LineReader::with_read_size(file.reopen().expect("reopen"), 0, 128);
+        let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+        let mut printer = Printer::new(&Options::default(), "test.log", &mut stdout, &mut stderr);
+        let Ok(Next::Line(offset, lines)) = reader.next_lines() else {
+            panic!("first lines");
+        };
+        let lines = lines.to_vec();
+        printer.lines(&lines, offset, u64::MAX).expect("print");
+        std::fs::write(file.path(), b"2026-01-01T00:00:09Z stdout F new\n").expect("truncate");
+        read_to_end(&mut reader, None, None, &mut printer, "test.log").expect("read");
+        drop(printer);
+        let printed = String::from_utf8_lossy(&stdout).into_owned();
+        assert!(printed.starts_with("line 00\n"), "{printed}");
+        assert!(printed.lines().all(|line| line.len() == 7), "{printed}");
+        assert!(
+            String::from_utf8_lossy(&stderr).contains("was truncated while it was read"),
+            "{}",
+            String::from_utf8_lossy(&stderr)
+        );
     }
 
     #[test]
