@@ -61,8 +61,7 @@ pub enum ConnectError {
         source: io::Error,
     },
 
-    #[error("the {} service at {endpoint} rejected the CRI v1 check: {}{}", .api.name(),
-        crate::error::describe_status(.status), validate_hint(.status))]
+    #[error("{}", describe_check(*.api, .endpoint, .status))]
     Validate {
         endpoint: String,
         api: Api,
@@ -136,6 +135,9 @@ fn describe_dial(path: &Path, source: &io::Error) -> String {
         io::ErrorKind::ConnectionRefused => format!(
             "connection refused on {path}: nothing is listening there; is the container runtime running?"
         ),
+        io::ErrorKind::BrokenPipe | io::ErrorKind::ConnectionReset => format!(
+            "{path} accepted the connection and closed it ({source}); is this the socket of a CRI runtime?"
+        ),
         _ => format!("{path}: {source}"),
     }
 }
@@ -145,6 +147,29 @@ fn describe_dial(path: &Path, source: &io::Error) -> String {
 fn is_socket(path: &Path) -> bool {
     use std::os::unix::fs::FileTypeExt as _;
     std::fs::metadata(path).is_ok_and(|metadata| metadata.file_type().is_socket())
+}
+
+/// Describes a failed validation call. A status that carries a source was
+/// made here, from a connection that broke or did not speak gRPC, so it is
+/// not told as the runtime's answer.
+fn describe_check(api: Api, endpoint: &str, status: &tonic::Status) -> String {
+    let Some(source) = std::error::Error::source(status) else {
+        return format!(
+            "the {} service at {endpoint} rejected the CRI v1 check: {}{}",
+            api.name(),
+            crate::error::describe_status(status),
+            validate_hint(status)
+        );
+    };
+    let mut cause = source;
+    while let Some(inner) = cause.source() {
+        cause = inner;
+    }
+    format!(
+        "the connection to the {} service at {endpoint} failed during the CRI v1 check: {cause}; \
+         is this the socket of a CRI runtime?",
+        api.name()
+    )
 }
 
 fn validate_hint(status: &tonic::Status) -> &'static str {

@@ -287,3 +287,33 @@ fn flag_beats_environment() {
         .stdout("Version:  0.1.0\nRuntimeName:  fakecri\nRuntimeVersion:  1.2.3\nRuntimeApiVersion:  v1\n")
         .run();
 }
+
+#[test]
+fn socket_that_closes_is_not_called_a_rejection() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("closes.sock");
+    let listener = std::os::unix::net::UnixListener::bind(&path).expect("bind");
+    // Accepts each connection and closes it without a word, as a process
+    // that is not a gRPC server might.
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            drop(stream);
+        }
+    });
+    let config = dir.path().join("crictl.yaml");
+    std::fs::write(&config, "").expect("write config");
+    let endpoint = format!("unix://{}", path.display());
+    let outcome = Crictl::new()
+        .args(["--config", &config.display().to_string(), "-r", &endpoint])
+        .args(["pods"])
+        .code(1)
+        .stdout("")
+        .run();
+    assert_eq!(outcome.stderr_lines().len(), 1, "{}", outcome.report());
+    assert!(!outcome.stderr.contains("rejected"), "{}", outcome.report());
+    assert!(
+        outcome.stderr.contains(&endpoint) && outcome.stderr.contains("CRI runtime"),
+        "{}",
+        outcome.report()
+    );
+}
