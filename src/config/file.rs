@@ -145,6 +145,13 @@ fn parse_scalar(rest: &str) -> Result<String, String> {
         } else {
             text[..end].trim_end()
         };
+        // Lists, maps, anchors, tags and block scalars have no place in this
+        // flat file, and crictl's YAML decoder fails on them too.
+        if value.starts_with(['[', '{', '&', '*', '!', '|', '>', '@', '`', '%']) {
+            return Err(format!(
+                "unsupported value {value:?}: values are plain or quoted strings, numbers and booleans"
+            ));
+        }
         return Ok(match value {
             "~" | "null" | "Null" | "NULL" => String::new(),
             other => other.to_owned(),
@@ -241,6 +248,20 @@ pub fn parse_bool(key: &str, value: &str) -> Result<bool, String> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn flow_and_block_values_rejected() {
+        for text in [
+            "runtime-endpoint: [unclosed\n",
+            "timeout: {a: 1}\n",
+            "image-endpoint: |\n",
+        ] {
+            let error = parse(text).expect_err(text);
+            assert_eq!(error.0, 0, "{text}");
+            assert!(error.1.contains("unsupported value"), "{}", error.1);
+        }
+    }
+
     use super::*;
 
     #[test]
