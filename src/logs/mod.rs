@@ -173,10 +173,10 @@ pub async fn print_log<S: ContainerState>(
 }
 
 /// Detects the format from the first line of the file that is not blank,
-/// looking at its first 64 KiB.
+/// looking at its first 4 KiB, where a CRI line's prefix always is.
 fn format_at_start(file: &File) -> Option<parse::Format> {
     use std::os::unix::fs::FileExt;
-    let mut head = vec![0; 64 * 1024];
+    let mut head = vec![0; 4 * 1024];
     let length = file.read_at(&mut head, 0).ok()?;
     head[..length]
         .split_inclusive(|&byte| byte == b'\n')
