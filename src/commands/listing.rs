@@ -19,34 +19,26 @@ pub async fn pods(
     filter: cri::PodSandboxFilter,
     timeout: Option<Duration>,
 ) -> Result<Vec<cri::PodSandbox>, tonic::Status> {
-    let unary = call(
-        timeout,
-        client.list_pod_sandbox(request(
-            cri::ListPodSandboxRequest {
-                filter: Some(filter.clone()),
-            },
-            timeout,
-        )),
-    )
-    .await
-    .map(|reply| reply.items);
-    if !too_large(&unary, "StreamPodSandboxes") {
-        return unary;
-    }
-    let streamed = collect(timeout, async {
+    let filter = Some(filter);
+    let unary = async |client: &mut RuntimeClient| {
+        let message = cri::ListPodSandboxRequest {
+            filter: filter.clone(),
+        };
+        let reply = call(timeout, client.list_pod_sandbox(request(message, timeout))).await?;
+        Ok(reply.items)
+    };
+    let streamed = async |client: &mut RuntimeClient| {
+        let message = cri::StreamPodSandboxesRequest {
+            filter: filter.clone(),
+        };
         let stream = client
-            .stream_pod_sandboxes(request(
-                cri::StreamPodSandboxesRequest {
-                    filter: Some(filter),
-                },
-                timeout,
-            ))
-            .await?
-            .into_inner();
-        Ok(stream.map(|batch| batch.map(|b| b.pod_sandboxes)))
-    })
-    .await;
-    unless_unimplemented(streamed, unary)
+            .stream_pod_sandboxes(request(message, timeout))
+            .await?;
+        Ok(stream
+            .into_inner()
+            .map(|batch| batch.map(|b| b.pod_sandboxes)))
+    };
+    unary_then_streamed(client, timeout, "StreamPodSandboxes", unary, streamed).await
 }
 
 /// Lists containers matching `filter`.
@@ -55,34 +47,22 @@ pub async fn containers(
     filter: cri::ContainerFilter,
     timeout: Option<Duration>,
 ) -> Result<Vec<cri::Container>, tonic::Status> {
-    let unary = call(
-        timeout,
-        client.list_containers(request(
-            cri::ListContainersRequest {
-                filter: Some(filter.clone()),
-            },
-            timeout,
-        )),
-    )
-    .await
-    .map(|reply| reply.containers);
-    if !too_large(&unary, "StreamContainers") {
-        return unary;
-    }
-    let streamed = collect(timeout, async {
-        let stream = client
-            .stream_containers(request(
-                cri::StreamContainersRequest {
-                    filter: Some(filter),
-                },
-                timeout,
-            ))
-            .await?
-            .into_inner();
-        Ok(stream.map(|batch| batch.map(|b| b.containers)))
-    })
-    .await;
-    unless_unimplemented(streamed, unary)
+    let filter = Some(filter);
+    let unary = async |client: &mut RuntimeClient| {
+        let message = cri::ListContainersRequest {
+            filter: filter.clone(),
+        };
+        let reply = call(timeout, client.list_containers(request(message, timeout))).await?;
+        Ok(reply.containers)
+    };
+    let streamed = async |client: &mut RuntimeClient| {
+        let message = cri::StreamContainersRequest {
+            filter: filter.clone(),
+        };
+        let stream = client.stream_containers(request(message, timeout)).await?;
+        Ok(stream.into_inner().map(|batch| batch.map(|b| b.containers)))
+    };
+    unary_then_streamed(client, timeout, "StreamContainers", unary, streamed).await
 }
 
 /// Lists images matching `filter`.
@@ -91,29 +71,41 @@ pub async fn images(
     filter: Option<cri::ImageFilter>,
     timeout: Option<Duration>,
 ) -> Result<Vec<cri::Image>, tonic::Status> {
-    let unary = call(
-        timeout,
-        client.list_images(request(
-            cri::ListImagesRequest {
-                filter: filter.clone(),
-            },
-            timeout,
-        )),
-    )
-    .await
-    .map(|reply| reply.images);
-    if !too_large(&unary, "StreamImages") {
-        return unary;
+    let unary = async |client: &mut ImageClient| {
+        let message = cri::ListImagesRequest {
+            filter: filter.clone(),
+        };
+        let reply = call(timeout, client.list_images(request(message, timeout))).await?;
+        Ok(reply.images)
+    };
+    let streamed = async |client: &mut ImageClient| {
+        let message = cri::StreamImagesRequest {
+            filter: filter.clone(),
+        };
+        let stream = client.stream_images(request(message, timeout)).await?;
+        Ok(stream.into_inner().map(|batch| batch.map(|b| b.images)))
+    };
+    unary_then_streamed(client, timeout, "StreamImages", unary, streamed).await
+}
+
+/// Makes the unary list call and, when its reply was too large, the
+/// streaming call `rpc`, which `streamed` opens.
+async fn unary_then_streamed<C, T, S>(
+    client: &mut C,
+    timeout: Option<Duration>,
+    rpc: &str,
+    unary: impl AsyncFnOnce(&mut C) -> Result<Vec<T>, tonic::Status>,
+    streamed: impl AsyncFnOnce(&mut C) -> Result<S, tonic::Status>,
+) -> Result<Vec<T>, tonic::Status>
+where
+    S: tokio_stream::Stream<Item = Result<Vec<T>, tonic::Status>> + Unpin,
+{
+    let first = unary(client).await;
+    if !too_large(&first, rpc) {
+        return first;
     }
-    let streamed = collect(timeout, async {
-        let stream = client
-            .stream_images(request(cri::StreamImagesRequest { filter }, timeout))
-            .await?
-            .into_inner();
-        Ok(stream.map(|batch| batch.map(|b| b.images)))
-    })
-    .await;
-    unless_unimplemented(streamed, unary)
+    let result = collect(timeout, streamed(client)).await;
+    unless_unimplemented(result, first)
 }
 
 /// Opens a stream of batches and gathers every item, all within `timeout`.
