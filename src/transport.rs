@@ -151,7 +151,7 @@ fn is_socket(path: &Path) -> bool {
 
 /// Describes a failed validation call. A status that carries a source was
 /// made here, from a connection that broke or did not speak gRPC, so it is
-/// not told as the runtime's answer.
+/// not reported as the runtime's reply.
 fn describe_check(api: Api, endpoint: &str, status: &tonic::Status) -> String {
     let Some(source) = std::error::Error::source(status) else {
         return format!(
@@ -261,7 +261,7 @@ impl Connector {
         ];
         // When dialing fails, the usual path below dials again and reports it.
         if let Some(open) = self.dial_unopened(&endpoints).await {
-            self.channels.borrow_mut().push((open.path, open.channel));
+            self.remember(open.path, open.channel);
             let (runtime, image) = tokio::join!(self.runtime(), self.image());
             return Ok((runtime?, image?));
         }
@@ -410,11 +410,39 @@ impl Connector {
     ) -> Result<bool, ConnectError> {
         match checked {
             Ok(()) => {
-                self.channels.borrow_mut().push((open.path, open.channel));
+                self.remember(open.path, open.channel);
                 Ok(true)
             }
             Err(error) if self.settings.max_retries == 0 || !error.may_pass() => Err(error),
             Err(_) => Ok(false),
+        }
+    }
+
+    /// Dials `address`, or reuses a channel already validated on the same
+    /// socket, and makes the service's validation call, all within
+    /// `timeout`.
+    async fn connect_and_check(
+        &self,
+        address: &str,
+        api: Api,
+        timeout: Duration,
+    ) -> Result<Channel, ConnectError> {
+        let path = endpoint::socket_path(address)?;
+        let result = check(address, &path, self.open_channel(&path), api, timeout).await;
+        match &result {
+            Ok(channel) => self.remember(path, channel.clone()),
+            // A retry dials again rather than reuse a connection that failed.
+            Err(_) => self.channels.borrow_mut().retain(|(open, _)| *open != path),
+        }
+        result
+    }
+
+    /// Keeps `channel` for later connections to the socket at `path`,
+    /// unless one is kept already.
+    fn remember(&self, path: PathBuf, channel: Channel) {
+        let mut channels = self.channels.borrow_mut();
+        if !channels.iter().any(|(open, _)| *open == path) {
+            channels.push((path, channel));
         }
     }
 
@@ -501,31 +529,6 @@ impl Connector {
             }
         }
         Err(ConnectError::NoDefault { tried })
-    }
-}
-
-impl Connector {
-    /// Dials `address`, or reuses a channel already validated on the same
-    /// socket, and makes the service's validation call, all within
-    /// `timeout`.
-    async fn connect_and_check(
-        &self,
-        address: &str,
-        api: Api,
-        timeout: Duration,
-    ) -> Result<Channel, ConnectError> {
-        let path = endpoint::socket_path(address)?;
-        let result = check(address, &path, self.open_channel(&path), api, timeout).await;
-        let mut channels = self.channels.borrow_mut();
-        match &result {
-            Ok(channel) if !channels.iter().any(|(open, _)| *open == path) => {
-                channels.push((path, channel.clone()));
-            }
-            Ok(_) => {}
-            // A retry dials again rather than reuse a connection that failed.
-            Err(_) => channels.retain(|(open, _)| *open != path),
-        }
-        result
     }
 }
 
