@@ -4,7 +4,7 @@
 #![no_main]
 
 use crictl_rs::logs::parse::{Stream, parse_cri};
-use crictl_rs::logs::plain::{Sinks, copy_contents};
+use crictl_rs::logs::plain::{Routing, Sinks, copy_contents};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -12,8 +12,7 @@ fuzz_target!(|data: &[u8]| {
     let mut sinks = Sinks {
         stdout: &mut stdout,
         stderr: &mut stderr,
-        merged: false,
-        dropped: None,
+        routing: Routing::default(),
     };
     let copied = copy_contents(data, u64::MAX, &mut sinks, usize::MAX);
     let taken = &data[..copied.consumed];

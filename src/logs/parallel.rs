@@ -17,8 +17,7 @@ use std::ops::Range;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use super::Error;
-use super::parse::Stream;
-use super::plain::{self, Sinks};
+use super::plain::{self, Routing, Sinks};
 use super::printer::Printer;
 use super::reader::{LineReader, Next};
 
@@ -36,13 +35,6 @@ const MIN_PARALLEL_BYTES: u64 = 16 * 1024 * 1024;
 /// Maximum number of worker threads, whatever the number of cores: past
 /// two, the writing thread is the limit.
 const MAX_WORKERS: usize = 4;
-
-/// The routing of stdout and stderr content, as in [`Sinks`].
-#[derive(Debug, Clone, Copy)]
-pub struct Routing {
-    pub merged: bool,
-    pub dropped: Option<Stream>,
-}
 
 /// One chunk's work, handed from a worker to the writing thread.
 #[derive(Default)]
@@ -248,8 +240,7 @@ fn copy_lines(piece: &mut Piece, lines: &[u8], offset: u64, routing: Routing) {
         let mut sinks = Sinks {
             stdout: &mut piece.stdout,
             stderr: &mut piece.stderr,
-            merged: routing.merged,
-            dropped: routing.dropped,
+            routing,
         };
         let copied = plain::copy_contents(&lines[at..], u64::MAX, &mut sinks, usize::MAX);
         at += copied.consumed;

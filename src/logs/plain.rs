@@ -10,18 +10,24 @@
 use super::parse::Stream;
 use super::timestamp;
 
-/// Where copied content goes.
-pub struct Sinks<'a> {
-    pub stdout: &'a mut Vec<u8>,
-    pub stderr: &'a mut Vec<u8>,
-    /// Whether stderr content goes to `stdout` too, keeping the file's order
+/// The routing of stdout and stderr content.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Routing {
+    /// Whether stderr content goes to stdout too, keeping the file's order
     /// when both streams lead to the same place.
     pub merged: bool,
     /// The stream left out (`--stream` names the other one), if any.
     pub dropped: Option<Stream>,
 }
 
-/// What [`copy_contents`] did.
+/// The buffers that copied content goes to, and how it is routed.
+pub struct Sinks<'a> {
+    pub stdout: &'a mut Vec<u8>,
+    pub stderr: &'a mut Vec<u8>,
+    pub routing: Routing,
+}
+
+/// The count of what [`copy_contents`] did.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Copied {
     /// Bytes of the input handled: whole lines, `\n` included.
@@ -53,11 +59,11 @@ pub fn copy_contents(
             break;
         };
         let line = &rest[..=newline];
-        if sinks.dropped != Some(stream) {
+        if sinks.routing.dropped != Some(stream) {
             // A fragment loses its newline so that the next one continues it.
             let end = if partial { newline } else { newline + 1 };
             let sink = match stream {
-                Stream::Stderr if !sinks.merged => &mut *sinks.stderr,
+                Stream::Stderr if !sinks.routing.merged => &mut *sinks.stderr,
                 _ => &mut *sinks.stdout,
             };
             sink.extend_from_slice(&line[start..end]);
@@ -100,8 +106,7 @@ mod tests {
         let mut sinks = Sinks {
             stdout: &mut stdout,
             stderr: &mut stderr,
-            merged,
-            dropped,
+            routing: Routing { merged, dropped },
         };
         let copied = copy_contents(lines, u64::MAX, &mut sinks, usize::MAX);
         (copied, stdout, stderr)
@@ -164,8 +169,7 @@ mod tests {
         let mut sinks = Sinks {
             stdout: &mut stdout,
             stderr: &mut stderr,
-            merged: false,
-            dropped: None,
+            routing: Routing::default(),
         };
         assert_eq!(copy_contents(MIXED, 2, &mut sinks, usize::MAX).lines, 2);
         sinks.stdout.clear();

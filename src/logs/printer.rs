@@ -10,9 +10,8 @@
 
 use std::io::Write;
 
-use super::parallel::Routing;
 use super::parse::{Format, Message, ParseError, Stream, is_blank};
-use super::plain::{self, Sinks};
+use super::plain::{self, Routing, Sinks};
 use super::timestamp::Instant;
 use super::{Error, Options};
 
@@ -207,19 +206,18 @@ impl<'w> Printer<'w> {
         max_lines: u64,
     ) -> Result<(u64, bool), Error> {
         let mut done = 0;
-        let mut parsed = 0;
-        while done < lines.len() && parsed < max_lines {
-            if self.takes_plain_path() {
+        let mut handled = 0;
+        while done < lines.len() && handled < max_lines {
+            if let Some(routing) = self.plain_routing() {
                 let mut sinks = Sinks {
                     stdout: &mut self.stdout.buffer,
                     stderr: &mut self.stderr.buffer,
-                    merged: self.merged,
-                    dropped: self.only.map(Stream::other),
+                    routing,
                 };
-                let copied =
-                    plain::copy_contents(&lines[done..], max_lines - parsed, &mut sinks, FLUSH_AT);
+                let left = max_lines - handled;
+                let copied = plain::copy_contents(&lines[done..], left, &mut sinks, FLUSH_AT);
                 done += copied.consumed;
-                parsed += copied.lines;
+                handled += copied.lines;
                 if copied.lines > 0 {
                     self.at_line_start = !copied.last_partial;
                 }
@@ -228,22 +226,23 @@ impl<'w> Printer<'w> {
                     self.stderr.write_buffer()?;
                     continue;
                 }
-                if done == lines.len() || parsed == max_lines {
+                if done == lines.len() || handled == max_lines {
                     break;
                 }
             }
             let end = memchr::memchr(b'\n', &lines[done..]).map_or(lines.len(), |at| done + at + 1);
             // Every line counts, skipped ones too, as `--tail` counted them.
             if self.line(&lines[done..end], offset + done as u64)? == LineOutcome::LimitReached {
-                return Ok((parsed + 1, true));
+                return Ok((handled + 1, true));
             }
-            parsed += 1;
+            handled += 1;
             done = end;
         }
-        Ok((parsed, false))
+        Ok((handled, false))
     }
 
-    /// How the plain path is to route content, when the options allow it.
+    /// Returns the routing for the plain path, when the options allow that
+    /// path.
     pub fn plain_routing(&self) -> Option<Routing> {
         self.takes_plain_path().then(|| Routing {
             merged: self.merged,
