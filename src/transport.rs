@@ -189,7 +189,7 @@ pub struct Connector {
     /// The default endpoint that responded, tried first for the other service.
     found_default: RefCell<Option<String>>,
     /// Channels that passed their validation call, by socket path. When the
-    /// image endpoint is the runtime endpoint, as it nearly always is, both
+    /// image endpoint is the runtime endpoint, as is usual, both
     /// services share one HTTP/2 connection instead of dialing twice.
     channels: RefCell<Vec<(PathBuf, Channel)>>,
 }
@@ -252,7 +252,7 @@ impl Connector {
     }
 
     /// Connects to both services. When both are the same explicit endpoint,
-    /// as they nearly always are, the socket is dialed once and the two
+    /// as is usual, the socket is dialed once and the two
     /// validation calls go out together instead of one after the other.
     pub async fn runtime_and_image(&self) -> Result<(RuntimeClient, ImageClient), ConnectError> {
         let endpoints = [
@@ -385,7 +385,7 @@ impl Connector {
     /// checking one after the other would find it.
     async fn check_all(&self, open: &Unchecked, apis: &[Api]) -> Result<(), ConnectError> {
         let timeout = self.settings.timeout;
-        let one = |index: usize| async move {
+        let check_one = |index: usize| async move {
             match apis.get(index) {
                 Some(api) => {
                     let channel = Some(open.channel.clone());
@@ -396,7 +396,7 @@ impl Connector {
                 None => Ok(()),
             }
         };
-        let (first, second) = tokio::join!(one(0), one(1));
+        let (first, second) = tokio::join!(check_one(0), check_one(1));
         first.and(second)
     }
 

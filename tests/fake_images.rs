@@ -272,7 +272,7 @@ fn images_unknown_filter_no_calls() {
 fn images_streamed_when_list_too_large() {
     let mut state = sample(Clock::Live);
     state.stream_batch = Some(3);
-    // What a runtime with a send limit answers to a list past it.
+    // The status a runtime with a send limit returns for a list past it.
     state.faults.insert(
         "ListImages".to_owned(),
         (

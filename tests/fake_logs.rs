@@ -293,7 +293,7 @@ fn follow_interrupt_exits_zero() {
     assert_eq!(output.stderr, b"");
 }
 
-/// A log past the size at which reading is split among threads: 200,000
+/// Returns a log past the size at which reading is split among threads: 200,000
 /// lines, one in five on stderr, one in nine split into two fragments.
 /// Returns the log, what stdout and stderr should print, and what both print
 /// into one file, in file order.

@@ -1,7 +1,7 @@
 //! Reading a log on several threads prints exactly what reading it on one
-//! thread prints: the same stdout and stderr bytes, warnings included, for
-//! any mix of plain lines, fragments and lines only the general parser
-//! takes, wherever the chunk boundaries fall.
+//! thread prints: the same stdout and stderr bytes, warnings included. This
+//! holds for any mix of plain lines, fragments and lines only the general
+//! parser takes, wherever the chunk boundaries fall.
 
 mod logs_support;
 
@@ -84,14 +84,14 @@ proptest! {
     ) {
         let log = encode(&lines, unterminated);
         let stream = only.map(|stderr| if stderr { Stream::Stderr } else { Stream::Stdout });
-        let one = Options { merge_streams: merged, stream, ..Options::default() };
-        let many = Options { parallel: split(workers, chunk_size), ..one.clone() };
+        let single = Options { merge_streams: merged, stream, ..Options::default() };
+        let threaded = Options { parallel: split(workers, chunk_size), ..single.clone() };
         // One file for both reads, since warnings name it.
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("0.log");
         std::fs::write(&path, &log).expect("write log");
-        let expected = logs_support::read_path(&path, &one).expect("one thread");
-        let (stdout, stderr) = logs_support::read_path(&path, &many).expect("threads");
+        let expected = logs_support::read_path(&path, &single).expect("one thread");
+        let (stdout, stderr) = logs_support::read_path(&path, &threaded).expect("threads");
         prop_assert_eq!(logs_support::lossy(&stdout), logs_support::lossy(&expected.0));
         prop_assert_eq!(logs_support::lossy(&stderr), logs_support::lossy(&expected.1));
     }

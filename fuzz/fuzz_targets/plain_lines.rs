@@ -15,11 +15,11 @@ fuzz_target!(|data: &[u8]| {
         routing: Routing::default(),
     };
     let copied = copy_contents(data, u64::MAX, &mut sinks, usize::MAX);
-    let taken = &data[..copied.consumed];
+    let handled = &data[..copied.consumed];
 
     let (mut expected_stdout, mut expected_stderr) = (Vec::new(), Vec::new());
     let mut lines = 0;
-    for line in taken.split_inclusive(|&byte| byte == b'\n') {
+    for line in handled.split_inclusive(|&byte| byte == b'\n') {
         let message = parse_cri(line).expect("a line the fast path took parses");
         match message.stream {
             Ok(Stream::Stdout) => expected_stdout.extend_from_slice(&message.content),

@@ -1,5 +1,5 @@
 //! The three list calls (pods, containers, images). Each makes the unary
-//! call crictl makes. When the reply is over the size limit, it asks again
+//! call crictl makes. When the reply is over the size limit, it requests the list again
 //! with the runtime's streaming variant, which sends the list in batches.
 
 use std::time::Duration;
@@ -133,7 +133,7 @@ where
     }
 }
 
-/// Whether a unary list failed only because its reply was over a size
+/// Returns whether a unary list failed only because its reply was over a size
 /// limit: ours when decoding (OutOfRange), or the runtime's when sending
 /// (ResourceExhausted). Then the streaming call `rpc` is worth a try.
 fn too_large<T>(result: &Result<Vec<T>, tonic::Status>, rpc: &str) -> bool {
@@ -151,7 +151,7 @@ fn too_large<T>(result: &Result<Vec<T>, tonic::Status>, rpc: &str) -> bool {
 }
 
 /// Returns the streaming result, or the unary call's error when the runtime
-/// lacks the streaming call, since that error says what went wrong.
+/// lacks the streaming call, since that error explains the failure.
 fn unless_unimplemented<T>(
     streamed: Result<Vec<T>, tonic::Status>,
     unary: Result<Vec<T>, tonic::Status>,

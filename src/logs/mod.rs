@@ -50,8 +50,8 @@ pub struct Options {
     /// terminal, pipe or file: the lines then keep their file order without
     /// a write each time the stream changes.
     pub merge_streams: bool,
-    /// How a long read without `--tail` may be split among threads; `None`
-    /// reads on one thread.
+    /// The split of a long read without `--tail` among threads, or `None` to
+    /// read on one thread.
     pub parallel: Option<Parallel>,
 }
 

@@ -68,7 +68,7 @@ pub struct Parallel {
 }
 
 impl Parallel {
-    /// The split for this machine, or `None` with a single core.
+    /// Returns the split for this machine, or `None` with a single core.
     pub fn for_this_machine() -> Option<Parallel> {
         let cores = std::thread::available_parallelism().map_or(1, usize::from);
         (cores >= 2).then(|| Parallel {
@@ -80,7 +80,7 @@ impl Parallel {
 }
 
 /// Prints the complete lines of `file` from `begin` (the start of a line)
-/// to the last newline before `size`, split as `split` says. Returns the
+/// to the last newline before `size`, split as `split` sets out. Returns the
 /// offset where printing stopped, the start of the first line not printed.
 pub fn print_range(
     file: &File,
@@ -148,7 +148,7 @@ fn write_piece(piece: &Piece, printer: &mut Printer<'_>) -> Result<(), Error> {
     printer.write_plain(&piece.stdout[stdout_at..], &piece.stderr[stderr_at..])
 }
 
-/// What every worker shares.
+/// The settings every worker shares.
 #[derive(Clone, Copy)]
 struct Job<'f> {
     file: &'f File,
@@ -196,18 +196,20 @@ impl Job<'_> {
         piece.odd.clear();
         piece.odd_bytes.clear();
         piece.end = None;
+
         let start = self.begin + index * self.chunk_size;
         let end = (start + self.chunk_size).min(self.size);
         if index == 0 {
             reader.seek(start);
         } else {
-            // The line holding the byte before the chunk belongs to the
+            // The line containing the byte before the chunk belongs to the
             // chunk before, so this chunk's lines start after it.
             reader.seek(start - 1);
             if !matches!(reader.next_line()?, Next::Line(..)) {
                 return Ok(());
             }
         }
+
         let mut position = reader.consumed();
         while position < end {
             let Next::Line(offset, lines) = reader.next_lines()? else {
@@ -225,6 +227,7 @@ impl Job<'_> {
                 break;
             }
         }
+
         if position > start {
             piece.end = Some(position);
         }
@@ -247,10 +250,10 @@ fn copy_lines(piece: &mut Piece, lines: &[u8], offset: u64, routing: Routing) {
         if at < lines.len() {
             let line_end =
                 memchr::memchr(b'\n', &lines[at..]).map_or(lines.len(), |newline| at + newline + 1);
-            let kept = piece.odd_bytes.len();
+            let odd_start = piece.odd_bytes.len();
             piece.odd_bytes.extend_from_slice(&lines[at..line_end]);
             piece.odd.push(OddLine {
-                bytes: kept..piece.odd_bytes.len(),
+                bytes: odd_start..piece.odd_bytes.len(),
                 offset: offset + at as u64,
                 stdout_before: piece.stdout.len(),
                 stderr_before: piece.stderr.len(),

@@ -268,7 +268,7 @@ impl<'w> Printer<'w> {
         self.format = Some(format);
     }
 
-    /// Whether nothing asks for each line's time or a byte count, so that
+    /// Returns whether no option needs each line's time or a byte count, so that
     /// plain CRI lines can be copied without parsing them into messages.
     fn takes_plain_path(&self) -> bool {
         self.format == Some(Format::Cri)

@@ -47,7 +47,7 @@ pub struct LineReader {
     end: usize,
     /// `buffer[start..searched]` contains no newline.
     searched: usize,
-    /// Bytes the buffer starts with, and the most one read asks for.
+    /// Bytes the buffer starts with, and the maximum one read requests.
     read_size: usize,
 }
 
@@ -224,8 +224,8 @@ pub fn read_to_end(
             Next::Line(offset, lines) => (offset, lines),
             Next::End => break,
             Next::Truncated { .. } => {
-                // What the reader holds may be from the old content, so it
-                // is not printed as a last line.
+                // The bytes the reader contains may be from the old content,
+                // so they are not printed as a last line.
                 printer.warn(&format!(
                     "{path} was truncated while it was read; the rest of it is not printed"
                 ))?;

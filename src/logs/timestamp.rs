@@ -300,9 +300,9 @@ fn parse_common(text: &[u8]) -> Option<(Timestamp, usize)> {
 
 /// Returns the length of the timestamp that [`Timestamp::parse_prefix`]
 /// accepts at the start of `text`, without computing its value. The plain
-/// line path calls this for every line, so the shape containerd writes,
-/// `YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ`, is checked eight bytes at a time; any
-/// other text takes the general parser.
+/// line path calls this for every line. So the shape containerd writes,
+/// `YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ`, is checked eight bytes at a time, and
+/// any other text takes the general parser.
 pub fn common_length(text: &[u8]) -> Option<usize> {
     if let Some(words) = text.get(..32)
         && nano_utc_shape(words)
@@ -329,7 +329,7 @@ pub fn common_length(text: &[u8]) -> Option<usize> {
 /// Length of `YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ`.
 const NANO_UTC_LEN: usize = 30;
 
-/// Whether the first 30 of these 32 bytes have the digits and separators
+/// Returns whether the first 30 of these 32 bytes have the digits and separators
 /// of `YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ`, field ranges aside.
 fn nano_utc_shape(bytes: &[u8]) -> bool {
     // Per eight-byte word: which bytes must be digits, and the separators

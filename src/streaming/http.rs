@@ -25,6 +25,9 @@ pub async fn dial(url: &StreamUrl, timeout: Duration) -> Result<TcpStream, Strea
         });
     }
     let connect = async {
+        // NOTE: the binary links glibc statically, so a host name (not an IP
+        // address) is resolved through NSS modules loaded at run time, which
+        // may fail on a node whose glibc differs from the build machine's.
         let addresses = tokio::net::lookup_host((url.bare_host(), url.port)).await?;
         let mut last_error = None;
         for address in addresses {
