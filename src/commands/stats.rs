@@ -5,7 +5,7 @@
 //! to apply them. Here they are checked again on every sample, so a runtime
 //! that ignores a filter cannot add rows.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::io::IsTerminal as _;
 use std::time::Duration;
 
@@ -262,15 +262,13 @@ impl ContainerSelection {
             }
         };
 
-        let mut stats: Vec<cri::ContainerStats> = reply
-            .stats
-            .into_iter()
-            .filter(|stats| {
-                let attributes = stats.attributes.clone().unwrap_or_default();
-                filter::id_matches(&self.filter.id, &attributes.id)
-                    && filter::labels_match(&attributes.labels, &self.filter.label_selector)
-            })
-            .collect();
+        let filter = &self.filter;
+        let mut stats = selected_by_id(reply.stats, &filter.id, &filter.label_selector, |stats| {
+            stats
+                .attributes
+                .as_ref()
+                .map(|attributes| (attributes.id.as_str(), &attributes.labels))
+        });
         if check_pod && !self.filter.pod_sandbox_id.is_empty() {
             let members = self.pod_members(client, timeout).await?;
             stats.retain(|stats| {
@@ -280,7 +278,6 @@ impl ContainerSelection {
                     .is_some_and(|attributes| members.contains(&attributes.id))
             });
         }
-        stats.sort_by(|a, b| stats_id(a).cmp(stats_id(b)));
         Ok(stats)
     }
 
@@ -307,10 +304,6 @@ impl ContainerSelection {
             .map(|container| container.id)
             .collect())
     }
-}
-
-fn stats_id(stats: &cri::ContainerStats) -> &str {
-    stats.attributes.as_ref().map_or("", |a| a.id.as_str())
 }
 
 /// The pods `statsp` shows, as sent to the runtime.
@@ -351,22 +344,39 @@ impl PodSelection {
             }
         };
 
-        let mut stats: Vec<cri::PodSandboxStats> = reply
-            .stats
-            .into_iter()
-            .filter(|stats| {
-                let attributes = stats.attributes.clone().unwrap_or_default();
-                filter::id_matches(&self.filter.id, &attributes.id)
-                    && filter::labels_match(&attributes.labels, &self.filter.label_selector)
-            })
-            .collect();
-        stats.sort_by(|a, b| pod_stats_id(a).cmp(pod_stats_id(b)));
+        let filter = &self.filter;
+        let stats = selected_by_id(reply.stats, &filter.id, &filter.label_selector, |stats| {
+            stats
+                .attributes
+                .as_ref()
+                .map(|attributes| (attributes.id.as_str(), &attributes.labels))
+        });
         Ok(stats)
     }
 }
 
-fn pod_stats_id(stats: &cri::PodSandboxStats) -> &str {
-    stats.attributes.as_ref().map_or("", |a| a.id.as_str())
+/// Keeps the stats whose ID starts with `id` and whose labels match
+/// `selector`, sorted by ID. `attributes` returns a stat's ID and labels;
+/// a stat without attributes counts as an empty ID with no labels.
+fn selected_by_id<S>(
+    stats: Vec<S>,
+    id: &str,
+    selector: &BTreeMap<String, String>,
+    attributes: impl Fn(&S) -> Option<(&str, &BTreeMap<String, String>)>,
+) -> Vec<S> {
+    let no_labels = BTreeMap::new();
+    let mut kept: Vec<S> = stats
+        .into_iter()
+        .filter(|stats| {
+            let (stats_id, labels) = attributes(stats).unwrap_or(("", &no_labels));
+            filter::id_matches(id, stats_id) && filter::labels_match(labels, selector)
+        })
+        .collect();
+    kept.sort_by(|a, b| {
+        let a_id = attributes(a).map_or("", |(id, _)| id);
+        a_id.cmp(attributes(b).map_or("", |(id, _)| id))
+    });
+    kept
 }
 
 #[cfg(test)]
