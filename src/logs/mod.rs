@@ -10,6 +10,7 @@
 
 pub mod follow;
 pub mod json;
+pub mod newline;
 pub mod parallel;
 pub mod parse;
 pub mod plain;

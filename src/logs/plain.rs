@@ -55,7 +55,7 @@ pub fn copy_contents(
         let Some((stream, partial, start)) = split_plain(rest) else {
             break;
         };
-        let Some(newline) = memchr::memchr(b'\n', &rest[start..]).map(|at| start + at) else {
+        let Some(newline) = super::newline::find(&rest[start..]).map(|at| start + at) else {
             break;
         };
         let line = &rest[..=newline];
