@@ -27,7 +27,9 @@ mod stats_table;
 mod unsupported;
 pub mod watch;
 
+use std::future::Future;
 use std::io::Write;
+use std::pin::Pin;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::cli::Command;
@@ -49,47 +51,54 @@ impl Context<'_> {
 }
 
 /// Runs one parsed command.
-pub async fn run(command: Command, context: &mut Context<'_>) -> Result<()> {
-    match command {
-        Command::Attach(args) => attach::attach(args, context).await,
-        Command::Checkpoint(args) => container_update::checkpoint(args, context).await,
-        Command::Completion(args) => completion::run(args, context.out),
+pub async fn run<'a>(command: Command, context: &'a mut Context<'_>) -> Result<()> {
+    // Each command's future is boxed apart. Inline, this function's future
+    // would be as large as the largest command's (about 50 KiB), and tokio's
+    // `block_on` would copy all of it from the stack to the heap on every run.
+    let future: CommandFuture<'a> = match command {
+        Command::Attach(args) => Box::pin(attach::attach(args, context)),
+        Command::Checkpoint(args) => Box::pin(container_update::checkpoint(args, context)),
+        Command::Completion(args) => return completion::run(args, context.out),
         Command::Config(args) => {
             let path = context.connector.settings().config_path.clone();
-            config::run(args, &path, context.out)
+            return config::run(args, &path, context.out);
         }
-        Command::Create(args) => container_lifecycle::create(args, context).await,
-        Command::Events(args) => events::events(args, context).await,
-        Command::Exec(args) => exec::exec(args, context).await,
-        Command::Imagefsinfo(args) => images::imagefsinfo(args, context).await,
-        Command::Images(args) => images::images(args, context).await,
-        Command::Info(args) => info::info(args, context).await,
-        Command::Inspect(args) => containers::inspect(args, context).await,
-        Command::Inspecti(args) => images::inspecti(args, context).await,
-        Command::Inspectp(args) => pods::inspectp(args, context).await,
-        Command::Logs(args) => logs::logs(args, context).await,
-        Command::Metricdescs(args) => metrics::metricdescs(args, context).await,
-        Command::Metricsp(args) => metrics::metricsp(args, context).await,
-        Command::PortForward(args) => port_forward::port_forward(args, context).await,
-        Command::Pods(args) => pods::pods(args, context).await,
-        Command::Ps(args) => containers::ps(args, context).await,
-        Command::Pull(args) => image_lifecycle::pull(args, context).await,
-        Command::Rm(args) => container_lifecycle::rm(args, context).await,
-        Command::Rmi(args) => image_lifecycle::rmi(args, context).await,
-        Command::Rmp(args) => pod_lifecycle::rmp(args, context).await,
-        Command::Run(args) => run::run(args, context).await,
-        Command::Runp(args) => pod_lifecycle::runp(args, context).await,
-        Command::RuntimeConfig(args) => info::runtime_config(args, context).await,
-        Command::Start(args) => container_lifecycle::start(args, context).await,
-        Command::Stats(args) => stats::stats(args, context).await,
-        Command::Statsp(args) => stats::statsp(args, context).await,
-        Command::Stop(args) => container_lifecycle::stop(args, context).await,
-        Command::Stopp(args) => pod_lifecycle::stopp(args, context).await,
-        Command::Update(args) => container_update::update(args, context).await,
-        Command::UpdateRuntimeConfig(args) => info::update_runtime_config(args, context).await,
-        Command::Version(args) => info::version(args, context).await,
-    }
+        Command::Create(args) => Box::pin(container_lifecycle::create(args, context)),
+        Command::Events(args) => Box::pin(events::events(args, context)),
+        Command::Exec(args) => Box::pin(exec::exec(args, context)),
+        Command::Imagefsinfo(args) => Box::pin(images::imagefsinfo(args, context)),
+        Command::Images(args) => Box::pin(images::images(args, context)),
+        Command::Info(args) => Box::pin(info::info(args, context)),
+        Command::Inspect(args) => Box::pin(containers::inspect(args, context)),
+        Command::Inspecti(args) => Box::pin(images::inspecti(args, context)),
+        Command::Inspectp(args) => Box::pin(pods::inspectp(args, context)),
+        Command::Logs(args) => Box::pin(logs::logs(args, context)),
+        Command::Metricdescs(args) => Box::pin(metrics::metricdescs(args, context)),
+        Command::Metricsp(args) => Box::pin(metrics::metricsp(args, context)),
+        Command::PortForward(args) => Box::pin(port_forward::port_forward(args, context)),
+        Command::Pods(args) => Box::pin(pods::pods(args, context)),
+        Command::Ps(args) => Box::pin(containers::ps(args, context)),
+        Command::Pull(args) => Box::pin(image_lifecycle::pull(args, context)),
+        Command::Rm(args) => Box::pin(container_lifecycle::rm(args, context)),
+        Command::Rmi(args) => Box::pin(image_lifecycle::rmi(args, context)),
+        Command::Rmp(args) => Box::pin(pod_lifecycle::rmp(args, context)),
+        Command::Run(args) => Box::pin(run::run(args, context)),
+        Command::Runp(args) => Box::pin(pod_lifecycle::runp(args, context)),
+        Command::RuntimeConfig(args) => Box::pin(info::runtime_config(args, context)),
+        Command::Start(args) => Box::pin(container_lifecycle::start(args, context)),
+        Command::Stats(args) => Box::pin(stats::stats(args, context)),
+        Command::Statsp(args) => Box::pin(stats::statsp(args, context)),
+        Command::Stop(args) => Box::pin(container_lifecycle::stop(args, context)),
+        Command::Stopp(args) => Box::pin(pod_lifecycle::stopp(args, context)),
+        Command::Update(args) => Box::pin(container_update::update(args, context)),
+        Command::UpdateRuntimeConfig(args) => Box::pin(info::update_runtime_config(args, context)),
+        Command::Version(args) => Box::pin(info::version(args, context)),
+    };
+    future.await
 }
+
+/// The future of one command, boxed.
+type CommandFuture<'a> = Pin<Box<dyn Future<Output = Result<()>> + 'a>>;
 
 /// Returns the current time in nanoseconds since the Unix epoch, the unit
 /// CRI uses for every timestamp.
