@@ -46,7 +46,12 @@ impl Table {
     pub fn render(&self) -> String {
         let mut text = String::new();
         for row in &self.rows {
-            text.push_str(&row.join("\t"));
+            for (index, cell) in row.iter().enumerate() {
+                if index > 0 {
+                    text.push('\t');
+                }
+                text.push_str(cell);
+            }
             text.push('\n');
         }
         tabwriter_format(&text, self.min_width, PADDING)
@@ -84,8 +89,8 @@ pub fn tabwriter_format(text: &str, min_width: usize, padding: usize) -> String 
     let mut group: Vec<Line<'_>> = Vec::new();
     let mut rest = text;
 
-    while let Some(end) = rest.find(['\n', '\x0c']) {
-        let is_form_feed = rest[end..].starts_with('\x0c');
+    while let Some(end) = memchr::memchr2(b'\n', b'\x0c', rest.as_bytes()) {
+        let is_form_feed = rest.as_bytes()[end] == b'\x0c';
         group.push(Line {
             cells: split_cells(&rest[..end], true),
             terminated: true,
@@ -109,13 +114,18 @@ pub fn tabwriter_format(text: &str, min_width: usize, padding: usize) -> String 
 /// Splits one line into cells. An unterminated final line drops an empty
 /// last cell, because tabwriter only keeps a cell once text or a tab ends it.
 fn split_cells(line: &str, terminated: bool) -> Vec<Cell<'_>> {
-    let mut cells: Vec<Cell<'_>> = line
-        .split(['\t', '\x0b'])
-        .map(|text| Cell {
+    // Tabs and vertical tabs are ASCII, so every split falls on a character
+    // boundary.
+    let mut cells = Vec::new();
+    let mut start = 0;
+    for end in memchr::memchr2_iter(b'\t', b'\x0b', line.as_bytes()).chain([line.len()]) {
+        let text = &line[start..end];
+        cells.push(Cell {
             text,
             width: text.chars().count(),
-        })
-        .collect();
+        });
+        start = end + 1;
+    }
     if !terminated && cells.last().is_some_and(|cell| cell.text.is_empty()) {
         cells.pop();
     }
@@ -177,14 +187,23 @@ impl Layout<'_, '_> {
             for (column, cell) in line.cells.iter().enumerate() {
                 out.push_str(cell.text);
                 if let Some(width) = widths.get(column) {
-                    let pad = width.saturating_sub(cell.width);
-                    out.extend(std::iter::repeat_n(' ', pad));
+                    pad(out, width.saturating_sub(cell.width));
                 }
             }
             if line.terminated {
                 out.push('\n');
             }
         }
+    }
+}
+
+/// Appends `count` spaces.
+fn pad(out: &mut String, mut count: usize) {
+    const SPACES: &str = "                                ";
+    while count > 0 {
+        let step = count.min(SPACES.len());
+        out.push_str(&SPACES[..step]);
+        count -= step;
     }
 }
 
