@@ -1,13 +1,21 @@
-//! Feeds arbitrary bytes, after a valid first line, to the plain-line fast
-//! path, and checks every line it takes against the general CRI parser:
-//! same stream, same fragment flag, same content.
+//! Feeds arbitrary bytes to the plain-line fast path, and checks every
+//! line it takes against the general CRI parser: same stream, same
+//! fragment flag, same content. It also checks the newline search of that
+//! path against a plain byte-by-byte search.
 #![no_main]
 
+use crictl_rs::logs::newline;
 use crictl_rs::logs::parse::{Stream, parse_cri};
 use crictl_rs::logs::plain::{Routing, Sinks, copy_contents};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
+    for start in 0..data.len().min(17) {
+        let haystack = &data[start..];
+        let expected = haystack.iter().position(|&byte| byte == b'\n');
+        assert_eq!(newline::find(haystack), expected);
+    }
+
     let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
     let mut sinks = Sinks {
         stdout: &mut stdout,
