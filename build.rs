@@ -61,19 +61,28 @@ fn order_symbols() {
     let env = |name: &str| std::env::var(name).unwrap_or_default();
     let default_lld = env("TARGET") == "x86_64-unknown-linux-gnu"
         && env("RUSTC_LINKER").is_empty()
-        && !env("CARGO_ENCODED_RUSTFLAGS").contains("linker")
+        && !chooses_linker(&env("CARGO_ENCODED_RUSTFLAGS"))
         && rustc_minor_version().is_some_and(|minor| minor >= 90);
     if !is_release() || !default_lld || !Path::new(SYMBOL_ORDER).is_file() {
         return;
     }
     let path = Path::new(&env("CARGO_MANIFEST_DIR")).join(SYMBOL_ORDER);
+    // `-Xlinker` passes the path whole, where `-Wl,` would split it at
+    // any comma in the checkout's path.
+    println!("cargo:rustc-link-arg-bin=crictl=-Xlinker");
     println!(
-        "cargo:rustc-link-arg-bin=crictl=-Wl,--symbol-ordering-file={}",
+        "cargo:rustc-link-arg-bin=crictl=--symbol-ordering-file={}",
         path.display()
     );
     // After a code change, some listed symbols no longer exist. That costs
     // start-up time, not correctness, so the linker need not warn.
     println!("cargo:rustc-link-arg-bin=crictl=-Wl,--no-warn-symbol-ordering");
+}
+
+/// Tells whether `RUSTFLAGS` pick a linker or linker flavour (`-C linker`,
+/// `-C linker-flavor`, `-C link-arg=-fuse-ld=bfd`), which may not be LLD.
+fn chooses_linker(rustflags: &str) -> bool {
+    rustflags.contains("linker") || rustflags.contains("fuse-ld")
 }
 
 fn is_release() -> bool {

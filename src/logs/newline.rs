@@ -6,22 +6,22 @@
 //! about 13% (0.375 s to 0.33 s).
 
 /// Returns the index of the first `\n` in `haystack`.
-#[cfg(target_arch = "x86_64")]
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[inline]
 pub fn find(haystack: &[u8]) -> Option<usize> {
-    // SAFETY: `find_sse2` requires only SSE2, which every x86_64 CPU has
-    // because it is part of the architecture's baseline.
+    // SAFETY: `find_sse2` requires only SSE2, and this build targets CPUs
+    // with SSE2 (the `cfg` above), as every x86_64 build does by default.
     unsafe { find_sse2(haystack) }
 }
 
 /// Returns the index of the first `\n` in `haystack`.
-#[cfg(not(target_arch = "x86_64"))]
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
 #[inline]
 pub fn find(haystack: &[u8]) -> Option<usize> {
     memchr::memchr(b'\n', haystack)
 }
 
-#[cfg(target_arch = "x86_64")]
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[target_feature(enable = "sse2")]
 fn find_sse2(haystack: &[u8]) -> Option<usize> {
     use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_movemask_epi8, _mm_set_epi64x, _mm_set1_epi8};
@@ -47,7 +47,7 @@ fn find_sse2(haystack: &[u8]) -> Option<usize> {
 }
 
 /// Reads 8 bytes as one little-endian word.
-#[cfg(target_arch = "x86_64")]
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 fn word(bytes: &[u8]) -> i64 {
     let mut word = [0; 8];
     word.copy_from_slice(bytes);
