@@ -122,7 +122,7 @@ fn split_cells(line: &str, terminated: bool) -> Vec<Cell<'_>> {
         let text = &line[start..end];
         cells.push(Cell {
             text,
-            width: text.chars().count(),
+            width: width(text),
         });
         start = end + 1;
     }
@@ -194,6 +194,15 @@ impl Layout<'_, '_> {
                 out.push('\n');
             }
         }
+    }
+}
+
+/// Returns the width of `text` in runes, as Go's tabwriter counts it.
+fn width(text: &str) -> usize {
+    if text.is_ascii() {
+        text.len()
+    } else {
+        text.chars().count()
     }
 }
 
