@@ -14,8 +14,9 @@ pub fn rewrite(command: &Command, args: Vec<String>) -> Vec<String> {
         output.push(program);
     }
 
-    // Subcommands define their arguments on first use (see `Command`), so
-    // the one named is built on a copy to look its flags up.
+    // In the full tree, subcommands define their arguments on first use
+    // (see `Spec`), so the one named is built on a copy to look its flags
+    // up.
     let mut built_subcommand;
     let mut current = command;
     let mut expecting_value = false;
@@ -59,11 +60,13 @@ pub fn rewrite(command: &Command, args: Vec<String>) -> Vec<String> {
         }
         // A positional word: either the subcommand or the first argument.
         match current.find_subcommand(&arg) {
-            Some(sub) => {
+            // A subcommand without arguments may have them deferred.
+            Some(sub) if sub.get_arguments().next().is_none() => {
                 built_subcommand = sub.clone();
                 built_subcommand.build();
                 current = &built_subcommand;
             }
+            Some(sub) => current = sub,
             None => flags_done = true,
         }
         output.push(arg);
@@ -71,28 +74,66 @@ pub fn rewrite(command: &Command, args: Vec<String>) -> Vec<String> {
     output
 }
 
+/// Returns the subcommand word of `args` (the program name first) when
+/// every word before it is a global option of `root` other than help, with
+/// its value. Returns `None` for anything else, which then needs the full
+/// command tree: a help request, an unknown or clustered flag, `--`, a
+/// value starting with `-`, or no subcommand at all.
+pub fn named_subcommand<'a>(root: &Command, args: &'a [String]) -> Option<&'a str> {
+    let mut words = args.iter().skip(1);
+    while let Some(word) = words.next() {
+        let Some(flag) = word.strip_prefix('-') else {
+            return Some(word);
+        };
+        // `--long`, `-long` (Go style) or `-s`, each maybe with `=value`.
+        let (double_dash, flag) = match flag.strip_prefix('-') {
+            Some(long) => (true, long),
+            None => (false, flag),
+        };
+        let (name, inline_value) = match flag.split_once('=') {
+            Some((name, _)) => (name, true),
+            None => (flag, false),
+        };
+        let mut chars = name.chars();
+        let arg = match (chars.next(), chars.next()) {
+            (None, _) => None,
+            (Some(short), None) if !double_dash => find(root, "", Some(short)),
+            _ => find(root, name, None),
+        }?;
+        if arg.get_id() == "help" {
+            return None;
+        }
+        // A value that looks like a flag is left to the full tree: whether
+        // clap takes it as the value depends on the option's settings.
+        if arg.get_action().takes_values() && !inline_value && words.next()?.starts_with('-') {
+            return None;
+        }
+    }
+    None
+}
+
 fn has_long(command: &Command, name: &str) -> bool {
-    command.get_arguments().any(|arg| {
-        arg.get_long() == Some(name)
-            || arg
-                .get_all_aliases()
-                .is_some_and(|aliases| aliases.contains(&name))
-    })
+    // clap adds `--help` when it builds a command; a subcommand defined in
+    // place is not built yet.
+    find(command, name, None).is_some() || (name == "help" && !command.is_disable_help_flag_set())
 }
 
 fn takes_value(command: &Command, long: &str, short: Option<char>) -> bool {
-    command
-        .get_arguments()
-        .find(|arg| match short {
-            Some(c) => arg.get_short() == Some(c),
-            None => {
-                arg.get_long() == Some(long)
-                    || arg
-                        .get_all_aliases()
-                        .is_some_and(|aliases| aliases.contains(&long))
-            }
-        })
-        .is_some_and(|arg| arg.get_action().takes_values())
+    find(command, long, short).is_some_and(|arg| arg.get_action().takes_values())
+}
+
+/// Finds the argument with the short name `short`, or else with the long
+/// name or alias `long`.
+fn find<'c>(command: &'c Command, long: &str, short: Option<char>) -> Option<&'c clap::Arg> {
+    command.get_arguments().find(|arg| match short {
+        Some(c) => arg.get_short() == Some(c),
+        None => {
+            arg.get_long() == Some(long)
+                || arg
+                    .get_all_aliases()
+                    .is_some_and(|aliases| aliases.contains(&long))
+        }
+    })
 }
 
 #[cfg(test)]
@@ -133,6 +174,44 @@ mod tests {
             run(&["ps", "--name", "-all"]),
             ["crictl", "ps", "--name", "-all"]
         );
+    }
+
+    fn subcommand_of(words: &[&str]) -> Option<String> {
+        let args: Vec<String> = std::iter::once("crictl")
+            .chain(words.iter().copied())
+            .map(str::to_owned)
+            .collect();
+        let root = crate::cli::Cli::command();
+        named_subcommand(&root, &args).map(str::to_owned)
+    }
+
+    #[test]
+    fn subcommand_found_after_global_options() {
+        assert_eq!(subcommand_of(&["ps", "-a"]).as_deref(), Some("ps"));
+        assert_eq!(
+            subcommand_of(&["-D", "-r", "unix:///x.sock", "--timeout=1s", "img"]).as_deref(),
+            Some("img")
+        );
+        assert_eq!(
+            subcommand_of(&["-runtime-endpoint", "unix:///x.sock", "pods"]).as_deref(),
+            Some("pods")
+        );
+    }
+
+    #[test]
+    fn subcommand_not_guessed() {
+        for words in [
+            &["--help", "ps"][..],
+            &["-h", "ps"],
+            &["-Dt1s", "ps"],
+            &["-t", "-1s", "ps"],
+            &["--", "ps"],
+            &["--bogus", "ps"],
+            &["-r"],
+            &[],
+        ] {
+            assert_eq!(subcommand_of(words), None, "{words:?}");
+        }
     }
 
     #[test]
