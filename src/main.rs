@@ -85,16 +85,20 @@ fn main() -> ExitCode {
     finish(result)
 }
 
-/// Returns the command line as text. A word that is not UTF-8 is rejected
-/// with its position rather than passed on altered.
+/// Returns the command line as text. An argument that is not UTF-8 is
+/// rejected with its position rather than passed on altered. The program
+/// name only appears in usage lines, so it is converted lossily instead.
 fn arguments() -> Result<Vec<String>, String> {
-    std::env::args_os()
-        .enumerate()
-        .map(|(index, word)| {
-            word.into_string()
-                .map_err(|word| format!("argument {index} is not valid UTF-8: {word:?}"))
-        })
-        .collect()
+    let mut words = std::env::args_os();
+    let program = words
+        .next()
+        .map(|word| word.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "crictl".to_owned());
+    let arguments = words.enumerate().map(|(index, word)| {
+        word.into_string()
+            .map_err(|word| format!("argument {} is not valid UTF-8: {word:?}", index + 1))
+    });
+    std::iter::once(Ok(program)).chain(arguments).collect()
 }
 
 /// Runs the command, stopping it cleanly on Ctrl-C or SIGTERM.

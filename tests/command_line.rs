@@ -171,3 +171,32 @@ fn argument_not_utf8_rejected() {
         .run();
     assert_eq!(outcome.stdout, "");
 }
+
+#[test]
+fn program_name_not_utf8_accepted() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let link = dir.path().join(OsString::from_vec(b"crictl\xff".to_vec()));
+    std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_crictl"), &link).expect("symlink");
+    let output = std::process::Command::new(&link)
+        .arg("--version")
+        .output()
+        .expect("run crictl");
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        format!("crictl version {}\n", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+/// Go's flag package takes `-help=true` as a request for help.
+#[test]
+fn root_help_with_value_shows_help() {
+    let outcome = Crictl::new().args(["-help=true"]).run();
+    assert!(
+        outcome
+            .stdout
+            .starts_with("Inspect and drive a CRI container runtime"),
+        "{}",
+        outcome.report()
+    );
+}

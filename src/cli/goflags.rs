@@ -19,6 +19,10 @@ pub fn rewrite(command: &Command, args: Vec<String>) -> Vec<String> {
     // up.
     let mut built_subcommand;
     let mut current = command;
+    // Whether `current` is a subcommand defined in place, which lacks the
+    // `--help` clap adds when it builds a command. At the root, `-help` is
+    // left to clap, which reads it as `-h`, so `-help=true` shows help.
+    let mut implicit_help = false;
     let mut expecting_value = false;
     let mut flags_done = false;
     for arg in iter {
@@ -44,7 +48,7 @@ pub fn rewrite(command: &Command, args: Vec<String>) -> Vec<String> {
         }
         if let Some(rest) = arg.strip_prefix('-').filter(|rest| !rest.is_empty()) {
             let name = rest.split('=').next().unwrap_or(rest);
-            if name.chars().count() > 1 && has_long(current, name) {
+            if name.chars().count() > 1 && has_long(current, name, implicit_help) {
                 expecting_value = !rest.contains('=') && takes_value(current, name, None);
                 output.push(format!("--{rest}"));
             } else {
@@ -65,8 +69,12 @@ pub fn rewrite(command: &Command, args: Vec<String>) -> Vec<String> {
                 built_subcommand = sub.clone();
                 built_subcommand.build();
                 current = &built_subcommand;
+                implicit_help = false;
             }
-            Some(sub) => current = sub,
+            Some(sub) => {
+                current = sub;
+                implicit_help = !sub.is_disable_help_flag_set();
+            }
             None => flags_done = true,
         }
         output.push(arg);
@@ -112,10 +120,8 @@ pub fn named_subcommand<'a>(root: &Command, args: &'a [String]) -> Option<&'a st
     None
 }
 
-fn has_long(command: &Command, name: &str) -> bool {
-    // clap adds `--help` when it builds a command; a subcommand defined in
-    // place is not built yet.
-    find(command, name, None).is_some() || (name == "help" && !command.is_disable_help_flag_set())
+fn has_long(command: &Command, name: &str, implicit_help: bool) -> bool {
+    find(command, name, None).is_some() || (implicit_help && name == "help")
 }
 
 fn takes_value(command: &Command, long: &str, short: Option<char>) -> bool {
@@ -212,6 +218,20 @@ mod tests {
         ] {
             assert_eq!(subcommand_of(words), None, "{words:?}");
         }
+    }
+
+    #[test]
+    fn help_rewritten_only_after_subcommand() {
+        assert_eq!(run(&["ps", "-help"]), ["crictl", "ps", "--help"]);
+        assert_eq!(run(&["-help=true"]), ["crictl", "-help=true"]);
+        assert_eq!(run(&["-help", "ps"]), ["crictl", "-help", "ps"]);
+    }
+
+    #[test]
+    fn help_rewritten_in_one_subcommand_tree() {
+        let args: Vec<String> = ["crictl", "ps", "-help"].map(str::to_owned).into();
+        let command = crate::cli::Cli::command_for(&args);
+        assert_eq!(rewrite(&command, args), ["crictl", "ps", "--help"]);
     }
 
     #[test]
