@@ -41,6 +41,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let encoded = prost::Message::encode_to_vec(&embedded);
     std::fs::write(out_dir.join("cri_descriptor.bin"), encoded)?;
+    write_json_sets(&embedded, &out_dir)?;
 
     tonic_prost_build::configure()
         .build_client(true)
@@ -54,6 +55,139 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     strip_release_binary();
     order_symbols();
     Ok(())
+}
+
+/// Messages that commands print as JSON or YAML. Each gets a descriptor set of
+/// its own that contains only the types it reaches, because decoding the whole
+/// set takes most of the time of a short `-o json` command. A message missing
+/// here is printed from the whole set, which is only slower.
+const JSON_ROOTS: &[&str] = &[
+    "Container",
+    "ContainerEventResponse",
+    "ContainerStatus",
+    "Image",
+    "ImageFsInfoResponse",
+    "ListContainerStatsResponse",
+    "ListMetricDescriptorsResponse",
+    "ListPodSandboxMetricsResponse",
+    "ListPodSandboxStatsResponse",
+    "PodSandbox",
+    "PodSandboxStatus",
+    "RuntimeStatus",
+];
+
+/// Writes one reduced descriptor set per message of `JSON_ROOTS`, and
+/// `json_sets.rs`, which lists them for `src/proto/mod.rs` to include.
+fn write_json_sets(
+    full: &prost_types::FileDescriptorSet,
+    out_dir: &Path,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let mut listing = String::from("[\n");
+    for root in JSON_ROOTS {
+        let set = reduced_set(full, root)?;
+        let file_name = format!("json_{root}.bin");
+        std::fs::write(
+            out_dir.join(&file_name),
+            prost::Message::encode_to_vec(&set),
+        )?;
+        listing.push_str(&format!(
+            "    (\"{CRI_PACKAGE}.{root}\", include_bytes!(concat!(env!(\"OUT_DIR\"), \"/{file_name}\"))),\n"
+        ));
+    }
+    listing.push_str("]\n");
+    let listing = format!(
+        "pub(crate) const JSON_SETS: [(&str, &[u8]); {}] = {listing};\n",
+        JSON_ROOTS.len()
+    );
+    std::fs::write(out_dir.join("json_sets.rs"), listing)?;
+    Ok(())
+}
+
+/// The protobuf package of `proto/api.proto`.
+const CRI_PACKAGE: &str = "runtime.v1";
+
+/// The messages of `descriptor.proto` that prost-reflect reads options with.
+/// Without them in a pool, it builds a pool of its own on first use.
+const OPTION_MESSAGES: &[&str] = &[
+    "FileOptions",
+    "MessageOptions",
+    "FieldOptions",
+    "OneofOptions",
+    "EnumOptions",
+    "EnumValueOptions",
+    "ServiceOptions",
+    "MethodOptions",
+    "ExtensionRangeOptions",
+];
+
+/// Returns `full` with the CRI file cut down to `root` and the types its
+/// fields reach, and `descriptor.proto` cut down to the option messages and
+/// the types they reach. Services are left out.
+fn reduced_set(
+    full: &prost_types::FileDescriptorSet,
+    root: &str,
+) -> Result<prost_types::FileDescriptorSet, String> {
+    let mut set = full.clone();
+    for file in &mut set.file {
+        let roots: Vec<&str> = match file.package() {
+            CRI_PACKAGE => vec![root],
+            _ => OPTION_MESSAGES.to_vec(),
+        };
+        reduce_file(file, &roots)?;
+    }
+    Ok(set)
+}
+
+/// Keeps in `file` only `roots` and the top-level messages and enums their
+/// fields reach, and drops its services.
+fn reduce_file(file: &mut prost_types::FileDescriptorProto, roots: &[&str]) -> Result<(), String> {
+    let prefix = format!(".{}.", file.package());
+    let mut reached = std::collections::HashSet::new();
+    let mut pending: Vec<String> = roots.iter().map(|root| (*root).to_owned()).collect();
+    while let Some(name) = pending.pop() {
+        if reached.contains(&name) {
+            continue;
+        }
+        // A name that is no top-level message is an enum, which reaches
+        // nothing.
+        if let Some(message) = file
+            .message_type
+            .iter()
+            .find(|message| message.name() == name)
+        {
+            pending.extend(referenced_types(message, &prefix));
+        }
+        reached.insert(name);
+    }
+    for root in roots {
+        if !file
+            .message_type
+            .iter()
+            .any(|message| message.name() == *root)
+        {
+            return Err(format!("{root} is not a message of {}", file.name()));
+        }
+    }
+    file.message_type
+        .retain(|message| reached.contains(message.name()));
+    file.enum_type.retain(|item| reached.contains(item.name()));
+    file.service.clear();
+    Ok(())
+}
+
+/// Returns the top-level types of the package `prefix` (`.runtime.v1.`)
+/// named by the fields of `message` and of the messages nested in it.
+fn referenced_types(message: &prost_types::DescriptorProto, prefix: &str) -> Vec<String> {
+    let mut names: Vec<String> = message
+        .field
+        .iter()
+        .filter_map(|field| field.type_name.as_deref()?.strip_prefix(prefix))
+        .map(|name| name.split('.').next().unwrap_or(name).to_owned())
+        .collect();
+    for nested in &message.nested_type {
+        names.extend(referenced_types(nested, prefix));
+    }
+    names
 }
 
 /// Removes the options of every field of `message` and its nested messages.

@@ -9,14 +9,14 @@ use prost_reflect::{
 };
 use serde_json::{Map, Number, Value as Json};
 
-use super::descriptor_pool;
+use super::pool_for;
 
 /// Converts `message` to its protojson value.
 ///
 /// `full_name` is the message's protobuf name, such as
 /// `runtime.v1.ListContainersResponse`.
 pub fn to_json<M: prost::Message>(full_name: &str, message: &M) -> Json {
-    let Some(descriptor) = descriptor_pool().get_message_by_name(full_name) else {
+    let Some(descriptor) = pool_for(full_name).get_message_by_name(full_name) else {
         // A wrong name is a programming error caught by the unit tests; at run
         // time it degrades to an empty object rather than a crash.
         debug_assert!(false, "unknown message {full_name}");
@@ -45,7 +45,7 @@ pub fn message_to_json(message: &DynamicMessage) -> Json {
 /// fields that are unset, as crictl's status documents show them.
 pub fn to_json_with_nulls<M: prost::Message>(full_name: &str, message: &M) -> Json {
     let mut json = to_json(full_name, message);
-    let Some(descriptor) = descriptor_pool().get_message_by_name(full_name) else {
+    let Some(descriptor) = pool_for(full_name).get_message_by_name(full_name) else {
         return json;
     };
     if let Json::Object(object) = &mut json {
