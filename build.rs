@@ -141,6 +141,15 @@ fn reduced_set(
 /// Keeps in `file` only `roots` and the top-level messages and enums their
 /// fields reach, and drops its services.
 fn reduce_file(file: &mut prost_types::FileDescriptorProto, roots: &[&str]) -> Result<(), String> {
+    for root in roots {
+        if !file
+            .message_type
+            .iter()
+            .any(|message| message.name() == *root)
+        {
+            return Err(format!("{root} is not a message of {}", file.name()));
+        }
+    }
     let prefix = format!(".{}.", file.package());
     let mut reached = std::collections::HashSet::new();
     let mut pending: Vec<String> = roots.iter().map(|root| (*root).to_owned()).collect();
@@ -148,7 +157,7 @@ fn reduce_file(file: &mut prost_types::FileDescriptorProto, roots: &[&str]) -> R
         if reached.contains(&name) {
             continue;
         }
-        // A name that is no top-level message is an enum, which reaches
+        // A name that is not a top-level message is an enum, which reaches
         // nothing.
         if let Some(message) = file
             .message_type
@@ -158,15 +167,6 @@ fn reduce_file(file: &mut prost_types::FileDescriptorProto, roots: &[&str]) -> R
             pending.extend(referenced_types(message, &prefix));
         }
         reached.insert(name);
-    }
-    for root in roots {
-        if !file
-            .message_type
-            .iter()
-            .any(|message| message.name() == *root)
-        {
-            return Err(format!("{root} is not a message of {}", file.name()));
-        }
     }
     file.message_type
         .retain(|message| reached.contains(message.name()));

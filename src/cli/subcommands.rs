@@ -321,7 +321,7 @@ impl FromArgMatches for Command {
                 "a subcommand is required but one was not provided",
             ));
         };
-        match SUBCOMMANDS.iter().find(|spec| spec.name == name) {
+        match Spec::find(&name) {
             Some(spec) => (spec.read)(&mut sub_matches),
             None => Err(clap::Error::raw(
                 ErrorKind::InvalidSubcommand,
@@ -337,49 +337,9 @@ impl FromArgMatches for Command {
 }
 
 impl Command {
-    /// Returns the subcommand's name, for its help text.
-    pub fn name(&self) -> &'static str {
-        match self {
-            Command::Attach(_) => "attach",
-            Command::Checkpoint(_) => "checkpoint",
-            Command::Completion(_) => "completion",
-            Command::Config(_) => "config",
-            Command::Create(_) => "create",
-            Command::Events(_) => "events",
-            Command::Exec(_) => "exec",
-            Command::Imagefsinfo(_) => "imagefsinfo",
-            Command::Images(_) => "images",
-            Command::Info(_) => "info",
-            Command::Inspect(_) => "inspect",
-            Command::Inspecti(_) => "inspecti",
-            Command::Inspectp(_) => "inspectp",
-            Command::Logs(_) => "logs",
-            Command::Metricdescs(_) => "metricdescs",
-            Command::Metricsp(_) => "metricsp",
-            Command::PortForward(_) => "port-forward",
-            Command::Pods(_) => "pods",
-            Command::Ps(_) => "ps",
-            Command::Pull(_) => "pull",
-            Command::Rm(_) => "rm",
-            Command::Rmi(_) => "rmi",
-            Command::Rmp(_) => "rmp",
-            Command::Run(_) => "run",
-            Command::Runp(_) => "runp",
-            Command::RuntimeConfig(_) => "runtime-config",
-            Command::Start(_) => "start",
-            Command::Stats(_) => "stats",
-            Command::Statsp(_) => "statsp",
-            Command::Stop(_) => "stop",
-            Command::Stopp(_) => "stopp",
-            Command::Update(_) => "update",
-            Command::UpdateRuntimeConfig(_) => "update-runtime-config",
-            Command::Version(_) => "version",
-        }
-    }
-
-    /// Whether the command repeats until it is stopped (`--watch` of
-    /// `stats`, `statsp` and `metricsp`, and `logs -f`). crictl ends those
-    /// with status 0 on Ctrl-C, since a signal is their normal end.
+    /// Returns whether the command repeats until it is stopped (`--watch`
+    /// of `stats`, `statsp` and `metricsp`, and `logs -f`). crictl ends
+    /// those with status 0 on Ctrl-C, since a signal is their normal end.
     pub fn watches(&self) -> bool {
         match self {
             Command::Logs(args) => args.follow,

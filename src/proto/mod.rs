@@ -23,9 +23,8 @@ static DESCRIPTOR_SET: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/cri_des
 include!(concat!(env!("OUT_DIR"), "/json_sets.rs"));
 
 /// Returns a descriptor pool that contains `full_name` and every type it
-/// reaches, decoding it on first use. That is a reduced pool where build.rs
-/// made one for the message, which decodes in a fraction of the time of the
-/// whole pool, and the whole pool otherwise.
+/// reaches, decoding it on first use. It is the reduced pool build.rs made
+/// for that message, which decodes much faster, or else the whole pool.
 pub fn pool_for(full_name: &str) -> &'static DescriptorPool {
     static POOLS: [OnceLock<Option<DescriptorPool>>; JSON_SETS.len()] =
         [const { OnceLock::new() }; JSON_SETS.len()];
